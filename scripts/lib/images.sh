@@ -1,0 +1,61 @@
+# Build the world's base images with debootstrap (no image can be pulled
+# here), tagged by a hash of their recipe so they are rebuilt only when the
+# recipe changes.
+# shellcheck shell=bash
+
+DJD_DEBIAN_MIRROR="${DJD_DEBIAN_MIRROR:-http://deb.debian.org/debian}"
+RECIPE_DIR="$DJD_ROOT/testworld/images"
+
+# Write the Debian archive source (deb822) for SUITE into a rootfs.
+debian_sources() {
+  local rootfs=$1 suite=$2
+  rm -f "$rootfs/etc/apt/sources.list"
+  cat > "$rootfs/etc/apt/sources.list.d/debian.sources" <<SRC
+Types: deb
+URIs: $DJD_DEBIAN_MIRROR
+Suites: $suite $suite-updates
+Components: main
+Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
+
+Types: deb
+URIs: ${DJD_DEBIAN_MIRROR%/debian}/debian-security
+Suites: $suite-security
+Components: main
+Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
+SRC
+}
+
+image_ref() {
+  local name=$1 hash
+  hash=$(cat "$RECIPE_DIR/$name.recipe" "$RECIPE_DIR"/*common.sh \
+    "${BASH_SOURCE[0]}" | sha256sum | cut -c1-12)
+  echo "djd/$name:$hash"
+}
+
+build_image() {
+  local name=$1 ref rootfs
+  ref=$(image_ref "$name")
+  if docker image inspect "$ref" >/dev/null 2>&1; then
+    echo "$ref"; return 0
+  fi
+  need_root "Building image $name (debootstrap)" "build it on a root machine"
+  log "Building $ref with debootstrap (about a minute)"
+  rootfs=$(mktemp -d "${TMPDIR:-/tmp}/djd-rootfs.XXXXXX")
+  (
+    set -e
+    # shellcheck source=/dev/null
+    source "$RECIPE_DIR/$name.recipe"
+    mkdir -p "$DJD_STATE/debcache/$SUITE"
+    debootstrap --variant=minbase --include="$INCLUDE" \
+      --cache-dir="$DJD_STATE/debcache/$SUITE" \
+      "$SUITE" "$rootfs" "$DJD_DEBIAN_MIRROR" > "$DJD_STATE/debootstrap-$name.log" 2>&1 \
+      || { tail -20 "$DJD_STATE/debootstrap-$name.log" >&2; exit 1; }
+    customize "$rootfs"
+    rm -rf "$rootfs"/var/cache/apt/archives/*.deb "$rootfs"/tmp/*
+    tar -C "$rootfs" -c . | docker import -c "$IMPORT_CHANGES" - "$ref" >/dev/null
+  )
+  local rc=$?
+  rm -rf "$rootfs"
+  ((rc == 0)) || die "building $name failed"
+  echo "$ref"
+}

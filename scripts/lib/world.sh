@@ -1,0 +1,156 @@
+# The offline test world ("mirror-in-a-box"): base images, a Docker network,
+# a static mirror (docker-ce apt repo + PyPI simple index) and a registry
+# mirror serving python:<tag>. `world_up` builds what is missing and starts
+# what is stopped; a second run only checks.
+# shellcheck shell=bash
+
+DJD_NETWORK="${DJD_NETWORK:-djd-world}"
+# Fixed addresses, so URLs work from containers whose DNS cannot see Docker's
+# embedded resolver (builds run by the engine inside a test host).
+DJD_SUBNET="${DJD_SUBNET:-10.77.0.0/24}"
+DJD_NET_PREFIX="${DJD_SUBNET%.*}"
+DJD_MIRROR_IP="${DJD_MIRROR_IP:-$DJD_NET_PREFIX.10}"
+DJD_REGISTRY_IP="${DJD_REGISTRY_IP:-$DJD_NET_PREFIX.11}"
+DJD_MIRROR_PORT="${DJD_MIRROR_PORT:-18080}"     # on 127.0.0.1, for host-side checks
+DJD_REGISTRY_PORT="${DJD_REGISTRY_PORT:-15000}" # on 127.0.0.1, for pushes
+WORLD_IMAGES=(vm-debian12 vm-debian13 world python-3.11-slim python-3.13-slim)
+PYTHON_TAGS=(3.11-slim 3.13-slim)
+
+build_world_images() {
+  local -a pids=(); local name
+  # Two builds at a time: debootstrap is mostly download and dpkg.
+  for name in "${WORLD_IMAGES[@]}"; do
+    docker image inspect "$(image_ref "$name")" >/dev/null 2>&1 && continue
+    build_image "$name" >/dev/null & pids+=($!)
+    if ((${#pids[@]} == 2)); then wait "${pids[0]}" || die "image build failed"; pids=("${pids[@]:1}"); fi
+  done
+  for pid in "${pids[@]}"; do wait "$pid" || die "image build failed"; done
+}
+
+ensure_network() {
+  docker network inspect "$DJD_NETWORK" >/dev/null 2>&1 && return 0
+  log "Creating network $DJD_NETWORK ($DJD_SUBNET)"
+  docker network create --subnet "$DJD_SUBNET" --ip-range "$DJD_NET_PREFIX.128/25" \
+    --label djangodocker.world=1 "$DJD_NETWORK" >/dev/null
+}
+
+content_hash() { cat "$@" | sha256sum | cut -c1-16; }
+
+build_mirror_content() {
+  local out="$DJD_STATE/mirror" want stamp
+  mkdir -p "$out"
+  want=$(content_hash "$DJD_ROOT/scripts/lib/aptrepo.sh")
+  stamp="$out/docker-ce/.built"
+  if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
+    local suite
+    for suite in "${APT_SUITES[@]}"; do
+      download_debian_docker "$suite" "$(image_ref "vm-debian${APT_SUITE_NUMBER[$suite]}")"
+    done
+    log "Building the signed docker-ce apt repository"
+    build_apt_repo "$out"
+    echo "$want" > "$stamp"
+  fi
+  local reqs=("$DJD_ROOT"/testworld/pypi-requirements.txt "$DJD_ROOT"/examples/*/requirements*.txt)
+  want=$(content_hash "${reqs[@]}" "$DJD_ROOT/testworld/make_simple_index.py")
+  stamp="$out/pypi/.built"
+  if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
+    log "Downloading wheels for the PyPI mirror"
+    rm -rf "$out/pypi"; mkdir -p "$out/pypi/packages"
+    local tag py
+    for tag in "${PYTHON_TAGS[@]}"; do
+      py=${tag%-slim}
+      (cd "$DJD_ROOT/testworld" && pip download -q --disable-pip-version-check \
+        -d "$out/pypi/packages" --only-binary=:all: --implementation cp \
+        --python-version "$py" --platform manylinux_2_28_x86_64 \
+        --platform manylinux_2_17_x86_64 --platform manylinux2014_x86_64 \
+        -r pypi-requirements.txt) || die "pip download for Python $py failed"
+    done
+    python3 "$DJD_ROOT/testworld/make_simple_index.py" "$out/pypi"
+    echo "$want" > "$stamp"
+  fi
+}
+
+# Start (or keep) a world container; recreate it when its spec changed.
+run_world_container() {
+  local name=$1 spec_hash; shift
+  spec_hash=$(printf '%s\n' "$@" | sha256sum | cut -c1-16)
+  if [ "$(docker inspect -f '{{index .Config.Labels "djangodocker.spec"}} {{.State.Running}}' "$name" 2>/dev/null)" = "$spec_hash true" ]; then
+    return 0
+  fi
+  docker rm -f "$name" >/dev/null 2>&1 || true
+  docker run -d --name "$name" --restart unless-stopped --network "$DJD_NETWORK" \
+    --label djangodocker.world=1 --label "djangodocker.spec=$spec_hash" "$@" >/dev/null
+}
+
+start_world_services() {
+  local world; world=$(image_ref world)
+  run_world_container djd-mirror --ip "$DJD_MIRROR_IP" -p "127.0.0.1:$DJD_MIRROR_PORT:80" \
+    -v "$DJD_STATE/mirror:/srv/mirror:ro" "$world" \
+    python3 -m http.server 80 --directory /srv/mirror
+  run_world_container djd-registry --ip "$DJD_REGISTRY_IP" -p "127.0.0.1:$DJD_REGISTRY_PORT:5000" \
+    -v djd-registry-data:/var/lib/docker-registry \
+    -v "$DJD_ROOT/testworld/registry.yml:/etc/djd/registry.yml:ro" "$world" \
+    docker-registry serve /etc/djd/registry.yml
+  wait_for 30 curl -fsS "http://127.0.0.1:$DJD_MIRROR_PORT/docker-ce/linux/debian/gpg" \
+    || die "the mirror did not answer within 30 s (docker logs djd-mirror)"
+  wait_for 30 curl -fsS "http://127.0.0.1:$DJD_REGISTRY_PORT/v2/" \
+    || die "the registry did not answer within 30 s (docker logs djd-registry)"
+}
+
+# Push the stand-in python images under Docker Hub names, unless the registry
+# already holds this exact image.
+push_python_images() {
+  local tag src dst want have
+  for tag in "${PYTHON_TAGS[@]}"; do
+    src=$(image_ref "python-$tag")
+    dst="127.0.0.1:$DJD_REGISTRY_PORT/library/python:$tag"
+    want=$(docker image inspect -f '{{.Id}}' "$src")
+    have=$(docker image inspect -f '{{.Id}}' "$dst" 2>/dev/null || true)
+    if [ "$want" = "$have" ] && curl -fsS "http://127.0.0.1:$DJD_REGISTRY_PORT/v2/library/python/manifests/$tag" \
+        -H 'Accept: application/vnd.docker.distribution.manifest.v2+json' >/dev/null 2>&1; then
+      continue
+    fi
+    log "Pushing $src as library/python:$tag"
+    docker tag "$src" "$dst"
+    docker push -q "$dst" >/dev/null || die "docker push $dst failed"
+  done
+}
+
+write_world_env() {
+  local fpr; fpr=$(cat "$DJD_STATE/gnupg/fingerprint")
+  cat > "$DJD_STATE/world.env" <<ENV
+# Generated by scripts/world; what tests and the demo need to use the world.
+export DJD_NETWORK=$DJD_NETWORK
+export DJD_IMAGE_DEBIAN12=$(image_ref vm-debian12)
+export DJD_IMAGE_DEBIAN13=$(image_ref vm-debian13)
+# As seen from test hosts on the network:
+export DJD_DOCKER_CE_MIRROR=http://$DJD_MIRROR_IP/docker-ce
+export DJD_DOCKER_CE_FINGERPRINT=$fpr
+export DJD_PYPI_INDEX=http://$DJD_MIRROR_IP/pypi/simple/
+export DJD_REGISTRY_MIRROR=http://$DJD_REGISTRY_IP:5000
+export DJD_PYTHON_TAGS="${PYTHON_TAGS[*]}"
+# As seen from this machine (loopback):
+export DJD_MIRROR_LOCAL=http://127.0.0.1:$DJD_MIRROR_PORT
+export DJD_REGISTRY_LOCAL=http://127.0.0.1:$DJD_REGISTRY_PORT
+ENV
+}
+
+world_up() {
+  mkdir -p "$DJD_STATE"
+  ensure_engine
+  ensure_host_tools
+  ensure_venv
+  build_world_images
+  ensure_network
+  build_mirror_content
+  start_world_services
+  push_python_images
+  write_world_env
+  log "World is up: $DJD_STATE/world.env"
+}
+
+world_down() {
+  docker ps -aq --filter label=djangodocker.world=1 | xargs -r docker rm -f -v >/dev/null
+  docker network rm "$DJD_NETWORK" >/dev/null 2>&1 || true
+  docker volume rm djd-registry-data >/dev/null 2>&1 || true
+}
