@@ -1,0 +1,78 @@
+"""The offline world, seen from a fresh test host (after converge.yml)."""
+
+import json
+import os
+
+import pytest
+import testinfra.utils.ansible_runner
+
+testinfra_hosts = testinfra.utils.ansible_runner.AnsibleRunner(
+    os.environ["MOLECULE_INVENTORY_FILE"]
+).get_hosts("all")
+
+MIRROR = os.environ["DJD_DOCKER_CE_MIRROR"]
+REGISTRY = os.environ["DJD_REGISTRY_MIRROR"]
+TAG = os.environ["DJD_PYTHON_TAGS"].split()[-1]
+
+
+def installed_origins(policy):
+    """Sources listed under the installed (***) version in `apt-cache policy`."""
+    lines = policy.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith(" *** "))
+    origins = []
+    for line in lines[start + 1 :]:
+        if not line.startswith("        "):
+            break
+        origins.append(line.split(None, 1)[1])
+    return origins
+
+
+def test_docker_ce_came_from_the_mirror(host):
+    origins = installed_origins(host.check_output("apt-cache policy docker-ce"))
+    assert any(o.startswith(f"{MIRROR}/linux/debian ") for o in origins), origins
+
+
+def test_apt_rejects_the_repo_under_another_key(host):
+    # The repository is really signed: trusting some other key must fail.
+    release = host.ansible("setup", "filter=ansible_distribution_release")["ansible_facts"][
+        "ansible_distribution_release"
+    ]
+    src = "/tmp/wrong-key.sources"
+    host.run(
+        f"printf 'Types: deb\\nURIs: {MIRROR}/linux/debian\\nSuites: {release}\\n"
+        f"Components: stable\\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg\\n' > {src}"
+    )
+    host.run("mkdir -p /tmp/wrong-key-lists/partial")
+    cmd = host.run(
+        f"apt-get update -o Dir::Etc::SourceList={src} -o Dir::Etc::SourceParts=- "
+        "-o Dir::State::Lists=/tmp/wrong-key-lists -o APT::Get::List-Cleanup=0 "
+        "-o Debug::NoLocking=1"
+    )
+    assert "NO_PUBKEY" in cmd.stdout + cmd.stderr or "not signed" in cmd.stdout + cmd.stderr
+
+
+def test_engine_runs(host):
+    assert host.service("docker").is_running
+    version = json.loads(host.check_output("docker version --format '{{json .}}'"))
+    assert version["Server"]["Version"]
+
+
+def _set_mirrors(host, mirrors):
+    host.run("mkdir -p /etc/docker")
+    host.check_output(
+        f"echo '{json.dumps({'registry-mirrors': mirrors})}' > /etc/docker/daemon.json"
+    )
+    host.check_output("systemctl restart docker")
+    # Bounded wait for the engine to answer again.
+    host.check_output("timeout 60 sh -c 'until docker info >/dev/null 2>&1; do sleep 1; done'")
+
+
+@pytest.mark.parametrize("with_mirror", [False, True])
+def test_pull_works_only_through_the_registry_mirror(host, with_mirror):
+    host.run(f"docker rmi -f python:{TAG}")
+    _set_mirrors(host, [REGISTRY] if with_mirror else [])
+    pull = host.run(f"timeout 120 docker pull python:{TAG}")
+    assert (pull.rc == 0) is with_mirror, pull.stdout + pull.stderr
+    if with_mirror:
+        out = host.check_output(f"docker run --rm python:{TAG} python -c 'print(6 * 7)'")
+        assert out.strip() == "42"
