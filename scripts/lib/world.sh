@@ -63,7 +63,8 @@ build_mirror_content() {
         -d "$out/pypi/packages" --only-binary=:all: --implementation cp \
         --python-version "$py" --platform manylinux_2_28_x86_64 \
         --platform manylinux_2_17_x86_64 --platform manylinux2014_x86_64 \
-        -r pypi-requirements.txt) || die "pip download for Python $py failed"
+        -r pypi-requirements.txt 2> >(grep -v "^WARNING: Location" >&2)) \
+        || die "pip download for Python $py failed"
     done
     python3 "$DJD_ROOT/testworld/make_simple_index.py" "$out/pypi"
     echo "$want" > "$stamp"
