@@ -1,0 +1,89 @@
+"""django_app after converge and idempotence: the example project is served."""
+
+import json
+import os
+import re
+
+import testinfra.utils.ansible_runner
+
+testinfra_hosts = testinfra.utils.ansible_runner.AnsibleRunner(
+    os.environ["MOLECULE_INVENTORY_FILE"]
+).get_hosts("all")
+
+SITE = "http://127.0.0.1:80"
+
+
+def curl(host, args):
+    return host.check_output(f"curl -sS --max-time 10 {args}")
+
+
+def test_site_answers_on_port_80(host):
+    assert curl(host, f"-o /dev/null -w '%{{http_code}}' {SITE}/") == "200"
+    assert curl(host, f"{SITE}/healthz") == "ok"
+
+
+def test_static_file_served_with_its_type(host):
+    headers = curl(host, f"-D - -o /dev/null {SITE}/static/notes/style.css")
+    assert re.search(r"^HTTP/1\.[01] 200", headers)
+    assert re.search(r"^Content-Type: text/css", headers, re.M | re.I)
+
+
+def test_write_through_the_app(host):
+    jar = "/tmp/djd-cookies"
+    page = curl(host, f"-c {jar} {SITE}/")
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+    code = curl(host, f"-b {jar} -o /dev/null -w '%{{http_code}}' -d text=written-in-verify "
+                      f"-d csrfmiddlewaretoken={token} {SITE}/")
+    assert code == "302"
+    notes = json.loads(curl(host, f"{SITE}/api/notes/"))
+    assert "written-in-verify" in notes["notes"]
+
+
+def test_debug_is_off(host):
+    page = host.run(f"curl -sS --max-time 10 {SITE}/no-such-page")
+    assert "Page not found" not in page.stdout or "DEBUG = True" not in page.stdout
+    assert "DEBUG = True" not in page.stdout
+
+
+def test_container_runs_uwsgi_as_non_root_with_restart_policy(host):
+    info = json.loads(host.check_output("docker inspect mysite"))[0]
+    assert info["HostConfig"]["RestartPolicy"]["Name"] == "unless-stopped"
+    assert info["Config"]["User"] in ("app", "10001")
+    # uWSGI is the container's main process, not a daemonized child.
+    assert "uwsgi" in " ".join(info["Config"]["Cmd"])
+    assert info["State"]["Running"]
+    top = host.check_output("docker top mysite -o pid,user,args")
+    assert "uwsgi" in top and "root" not in top.split("\n", 1)[1]
+
+
+def test_container_becomes_healthy(host):
+    status = host.check_output(
+        "timeout 60 sh -c 'until [ \"$(docker inspect -f {{.State.Health.Status}} mysite)\" = healthy ]; "
+        "do sleep 1; done; docker inspect -f {{.State.Health.Status}} mysite'"
+    )
+    assert status == "healthy"
+
+
+def test_database_on_the_data_volume(host):
+    assert host.file("/srv/django/mysite/data/db.sqlite3").exists
+    mounts = json.loads(host.check_output("docker inspect -f '{{json .Mounts}}' mysite"))
+    assert any(m["Source"] == "/srv/django/mysite/data" and m["Destination"] == "/data" for m in mounts)
+
+
+def test_secret_kept_on_host_and_out_of_the_image(host):
+    secret_file = host.file("/srv/django/mysite/secret_key")
+    assert secret_file.mode == 0o600 and secret_file.user == "root"
+    secret = secret_file.content_string.strip()
+    assert len(secret) >= 50
+    image = host.check_output("docker inspect -f '{{.Config.Image}}' mysite")
+    history = host.check_output(f"docker history --no-trunc --format '{{{{.CreatedBy}}}}' {image}")
+    assert secret not in history
+    image_env = host.check_output(f"docker image inspect -f '{{{{json .Config.Env}}}}' {image}")
+    assert secret not in image_env
+
+
+def test_image_tagged_by_content_and_built_once(host):
+    image = host.check_output("docker inspect -f '{{.Config.Image}}' mysite")
+    assert re.fullmatch(r"mysite:[0-9a-f]{12}", image)
+    tags = host.check_output("docker images mysite --format '{{.Tag}}'").split()
+    assert tags == [image.split(":")[1]]
