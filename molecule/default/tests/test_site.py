@@ -1,0 +1,37 @@
+"""The whole stack, end to end, after a data write and a code redeploy."""
+
+import json
+import os
+import re
+
+import testinfra.utils.ansible_runner
+
+testinfra_hosts = testinfra.utils.ansible_runner.AnsibleRunner(
+    os.environ["MOLECULE_INVENTORY_FILE"]
+).get_hosts("all")
+
+
+def curl(host, args):
+    return host.check_output(f"curl -sS --max-time 10 {args}")
+
+
+def test_site_answers_on_port_80(host):
+    assert curl(host, "-o /dev/null -w '%{http_code}' http://127.0.0.1/") == "200"
+
+
+def test_static_file(host):
+    headers = curl(host, "-D - -o /dev/null http://127.0.0.1/static/notes/style.css")
+    assert re.search(r"^Content-Type: text/css", headers, re.M | re.I)
+
+
+def test_write_survived_the_redeploy(host):
+    notes = json.loads(curl(host, "http://127.0.0.1/api/notes/"))
+    assert notes["version"] == "2"
+    assert "written-before-redeploy" in notes["notes"]
+
+
+def test_stack_pieces(host):
+    assert host.service("docker").is_running
+    daemon = json.loads(host.file("/etc/docker/daemon.json").content_string)
+    assert daemon["registry-mirrors"] == [os.environ["DJD_REGISTRY_MIRROR"]]
+    assert host.check_output("docker inspect -f '{{.State.Running}}' mysite") == "true"
