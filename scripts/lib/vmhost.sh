@@ -14,10 +14,11 @@ ensure_ssh_key() {
   [ -f "$key" ] || ssh-keygen -q -t ed25519 -N '' -C djangodocker-test -f "$key"
 }
 
-# vm_start NAME IMAGE SSH_PORT WEB_PORT PUBKEY LABEL: start (or keep) a host
-# with sshd on 127.0.0.1:SSH_PORT and its port 80 on 127.0.0.1:WEB_PORT.
+# vm_start NAME IMAGE SSH_PORT WEB_PORT PUBKEY LABEL [DOCKER_RUN_ARG...]:
+# start (or keep) a host with sshd on 127.0.0.1:SSH_PORT and its port 80 on
+# 127.0.0.1:WEB_PORT.
 vm_start() {
-  local name=$1 image=$2 ssh_port=$3 web_port=$4 pubkey=$5 label=$6 cap args=()
+  local name=$1 image=$2 ssh_port=$3 web_port=$4 pubkey=$5 label=$6 cap args=("${@:7}")
   if [ "$(docker inspect -f '{{.State.Running}} {{.Config.Image}}' "$name" 2>/dev/null)" = "true $image" ]; then
     return 0
   fi
@@ -42,4 +43,38 @@ vm_wait_ssh() {
 
 vm_remove_labelled() {
   docker ps -aq --filter "label=$1" | xargs -r docker rm -f -v >/dev/null
+}
+
+# write_inventory FILE KEY "NAME SSH_PORT WEB_PORT"...: an inventory of such
+# hosts (group django_servers) pointing the roles at the world's mirrors.
+write_inventory() {
+  local out=$1 key=$2 spec name ssh_port web_port; shift 2
+  {
+    echo "# Written by scripts/: test hosts reached as cloud VMs over SSH."
+    echo "all:"
+    echo "  children:"
+    echo "    django_servers:"
+    echo "      hosts:"
+    for spec in "$@"; do
+      read -r name ssh_port web_port <<<"$spec"
+      echo "        $name:"
+      echo "          ansible_port: $ssh_port"
+      echo "          django_app_csrf_trusted_origins: [\"http://127.0.0.1:$web_port\"]"
+    done
+    cat <<VARS
+      vars:
+        ansible_host: 127.0.0.1
+        ansible_user: root
+        ansible_ssh_private_key_file: $key
+        ansible_ssh_common_args: -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null
+        # The offline world's mirrors stand in for Aliyun's.
+        docker_ce_mirror_url: $DJD_DOCKER_CE_MIRROR
+        docker_ce_gpg_fingerprint: $DJD_DOCKER_CE_FINGERPRINT
+        docker_daemon_registry_mirrors: [$DJD_REGISTRY_MIRROR]
+        django_app_pip_index_url: $DJD_PYPI_INDEX
+        django_app_project_src: ${DJD_PROJECT_SRC:-$DJD_ROOT/examples/mysite}
+        django_app_health_path: /healthz
+        django_app_health_status: [200]
+VARS
+  } > "$out"
 }

@@ -24,10 +24,6 @@ def get(url, headers=None):
         return response.read()
 
 
-def gpg(*args, stdin=None):
-    return subprocess.run(["gpg", "--batch", *args], input=stdin, capture_output=True, check=False)
-
-
 @pytest.fixture(scope="module")
 def keyring(tmp_path_factory):
     home = tmp_path_factory.mktemp("gnupg")
@@ -35,7 +31,8 @@ def keyring(tmp_path_factory):
     imported = subprocess.run(["gpg", "--batch", "--homedir", str(home), "--import"],
                               input=key, capture_output=True, check=True)
     assert imported.returncode == 0
-    return home
+    yield home
+    subprocess.run(["gpgconf", "--homedir", str(home), "--kill", "all"], check=False)
 
 
 def test_published_key_has_the_world_fingerprint(keyring):
