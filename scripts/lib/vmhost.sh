@@ -19,18 +19,18 @@ ensure_ssh_key() {
 # 127.0.0.1:WEB_PORT.
 vm_start() {
   local name=$1 image=$2 ssh_port=$3 web_port=$4 pubkey=$5 label=$6 cap args=("${@:7}")
-  if [ "$(docker inspect -f '{{.State.Running}} {{.Config.Image}}' "$name" 2>/dev/null)" = "true $image" ]; then
-    return 0
+  if [ "$(docker inspect -f '{{.State.Running}} {{.Config.Image}}' "$name" 2>/dev/null)" != "true $image" ]; then
+    docker rm -f -v "$name" >/dev/null 2>&1 || true
+    for cap in "${VM_CAPS[@]}"; do args+=(--cap-add "$cap"); done
+    docker run -d --name "$name" --hostname "$name" --label "$label" \
+      "${args[@]}" --security-opt seccomp=unconfined --security-opt apparmor=unconfined \
+      --security-opt systempaths=unconfined --cgroupns=host \
+      -v /sys/fs/cgroup:/sys/fs/cgroup:rw -v /var/lib/docker --tmpfs /run --tmpfs /run/lock \
+      --network "$DJD_NETWORK" -p "127.0.0.1:$ssh_port:22" -p "127.0.0.1:$web_port:80" \
+      "$image" /lib/systemd/systemd >/dev/null
   fi
-  docker rm -f -v "$name" >/dev/null 2>&1 || true
-  for cap in "${VM_CAPS[@]}"; do args+=(--cap-add "$cap"); done
-  docker run -d --name "$name" --hostname "$name" --label "$label" \
-    "${args[@]}" --security-opt seccomp=unconfined --security-opt apparmor=unconfined \
-    --security-opt systempaths=unconfined --cgroupns=host \
-    -v /sys/fs/cgroup:/sys/fs/cgroup:rw -v /var/lib/docker --tmpfs /run --tmpfs /run/lock \
-    --network "$DJD_NETWORK" -p "127.0.0.1:$ssh_port:22" -p "127.0.0.1:$web_port:80" \
-    "$image" /lib/systemd/systemd >/dev/null
-  # What cloud-init does on a real VM: install the user's key.
+  # What cloud-init does on a real VM: install the user's key (again on a
+  # kept host: the key may be new, e.g. from another checkout).
   docker exec -i "$name" sh -c 'mkdir -p /root/.ssh && cat > /root/.ssh/authorized_keys && chmod 600 /root/.ssh/authorized_keys' < "$pubkey"
 }
 
