@@ -2,9 +2,15 @@
 
 import json
 import os
+import pathlib
+import sys
 
 import pytest
 import testinfra.utils.ansible_runner
+
+# Shared helpers of the scenarios live in molecule/shared.
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[2] / "shared"))
+from apt_policy import installed_origins  # noqa: E402
 
 testinfra_hosts = testinfra.utils.ansible_runner.AnsibleRunner(
     os.environ["MOLECULE_INVENTORY_FILE"]
@@ -13,18 +19,6 @@ testinfra_hosts = testinfra.utils.ansible_runner.AnsibleRunner(
 MIRROR = os.environ["DJD_DOCKER_CE_MIRROR"]
 REGISTRY = os.environ["DJD_REGISTRY_MIRROR"]
 TAG = os.environ["DJD_PYTHON_TAGS"].split()[-1]
-
-
-def installed_origins(policy):
-    """Sources listed under the installed (***) version in `apt-cache policy`."""
-    lines = policy.splitlines()
-    start = next(i for i, line in enumerate(lines) if line.startswith(" *** "))
-    origins = []
-    for line in lines[start + 1 :]:
-        if not line.startswith("        "):
-            break
-        origins.append(line.split(None, 1)[1])
-    return origins
 
 
 def test_docker_ce_came_from_the_mirror(host):
