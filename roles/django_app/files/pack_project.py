@@ -6,7 +6,8 @@ root, times and permissions normalised, so the tar's checksum says whether the
 sources changed (the copy to the host and the image build are then skipped).
 
 usage: pack_project.py SRC DEST [EXCLUDE_PATTERN ...]
-Prints {"sha256": ..., "files": N} as JSON.
+Prints {"sha256": ..., "files": N} as JSON. DEST "-" writes no file: only the
+checksum the tar would have (the role needs just that when nothing changed).
 """
 
 import fnmatch
@@ -21,10 +22,28 @@ def excluded(name, patterns):
     return any(fnmatch.fnmatch(name, pattern) for pattern in patterns)
 
 
-def main(src, dest, patterns):
+class HashingWriter:
+    """A write-only file that keeps the sha256 of what goes through it."""
+
+    def __init__(self, handle=None):
+        self.digest = hashlib.sha256()
+        self.handle = handle
+        self.position = 0
+
+    def tell(self):
+        return self.position
+
+    def write(self, data):
+        self.digest.update(data)
+        self.position += len(data)
+        if self.handle is not None:
+            self.handle.write(data)
+        return len(data)
+
+
+def pack(src, sink, patterns):
     count = 0
-    tmp = dest + ".tmp"
-    with tarfile.open(tmp, "w", format=tarfile.PAX_FORMAT) as tar:
+    with tarfile.open(fileobj=sink, mode="w", format=tarfile.PAX_FORMAT) as tar:
         for root, dirs, files in os.walk(src):
             dirs[:] = sorted(d for d in dirs if not excluded(d, patterns))
             for name in sorted(files):
@@ -42,12 +61,20 @@ def main(src, dest, patterns):
                 with open(path, "rb") as handle:
                     tar.addfile(info, handle)
                 count += 1
-    os.replace(tmp, dest)
-    digest = hashlib.sha256()
-    with open(dest, "rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
-    print(json.dumps({"sha256": digest.hexdigest(), "files": count}))
+    return count
+
+
+def main(src, dest, patterns):
+    if dest == "-":
+        sink = HashingWriter()
+        count = pack(src, sink, patterns)
+    else:
+        tmp = dest + ".tmp"
+        with open(tmp, "wb") as handle:
+            sink = HashingWriter(handle)
+            count = pack(src, sink, patterns)
+        os.replace(tmp, dest)
+    print(json.dumps({"sha256": sink.digest.hexdigest(), "files": count}))
 
 
 if __name__ == "__main__":

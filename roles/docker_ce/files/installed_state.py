@@ -1,0 +1,77 @@
+"""Report, read-only, what the docker_ce role manages on this host, as JSON.
+
+The role runs this once per play (python3 -c) so that a host where everything
+is already in place costs one round trip instead of a dozen module runs.
+
+usage: python3 installed_state.py KEYRING SOURCE PACKAGE...
+"""
+
+import json
+import subprocess
+import sys
+
+
+def run(*argv):
+    try:
+        done = subprocess.run(argv, capture_output=True, text=True, check=False)
+    except FileNotFoundError:
+        return 127, ""
+    return done.returncode, done.stdout
+
+
+def key_fingerprints(keyring):
+    code, out = run("gpg", "--batch", "--with-colons", "--show-keys", keyring)
+    if code != 0:
+        return []
+    return [line.split(":")[9] for line in out.splitlines() if line.startswith("fpr:")]
+
+
+def deb822_fields(source):
+    """The fields of a one-stanza deb822 file; None when it does not exist."""
+    try:
+        with open(source, encoding="utf-8") as handle:
+            text = handle.read()
+    except FileNotFoundError:
+        return None
+    fields = {}
+    for line in text.splitlines():
+        if ":" in line and not line.startswith((" ", "\t", "#")):
+            key, value = line.split(":", 1)
+            fields[key.strip()] = value.strip()
+    return fields
+
+
+def packages(names):
+    """name -> {version, selection, installed} for every package dpkg knows."""
+    _, out = run("dpkg-query", "-W", "-f", "${Package}\t${Version}\t${db:Status-Abbrev}\n", *names)
+    found = {}
+    for line in out.splitlines():
+        name, version, status = (line.split("\t") + ["", ""])[:3]
+        # Status-Abbrev: desired action (i install, h hold, ...), then state (i installed).
+        found[name] = {
+            "version": version,
+            "selection": {"i": "install", "h": "hold"}.get(status[:1], "other"),
+            "installed": status[1:2] == "i",
+        }
+    return found
+
+
+def docker_group_members():
+    code, out = run("getent", "group", "docker")
+    members = out.strip().split(":")[3] if code == 0 and out.count(":") >= 3 else ""
+    return [name for name in members.split(",") if name]
+
+
+def main(keyring, source, names):
+    print(json.dumps({
+        "key_fingerprints": key_fingerprints(keyring),
+        "source": deb822_fields(source),
+        "packages": packages(names),
+        "service_active": run("systemctl", "is-active", "docker")[1].strip() == "active",
+        "service_enabled": run("systemctl", "is-enabled", "docker")[1].strip() == "enabled",
+        "docker_group": docker_group_members(),
+    }))
+
+
+if __name__ == "__main__":
+    main(sys.argv[1], sys.argv[2], sys.argv[3:])
