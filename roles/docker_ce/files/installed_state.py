@@ -1,7 +1,9 @@
-"""Report, read-only, what the docker_ce role manages on this host, as JSON.
+"""Report, read-only, the host's release and what the docker_ce role manages
+on it, as JSON.
 
 The role runs this once per play (python3 -c) so that a host where everything
-is already in place costs one round trip instead of a dozen module runs.
+is already in place costs one round trip instead of a dozen module runs (and
+no fact gathering: the release and dpkg's architecture are all it needs).
 
 usage: python3 installed_state.py KEYRING SOURCE PACKAGE...
 """
@@ -56,6 +58,23 @@ def packages(names):
     return found
 
 
+def os_release():
+    """ID, VERSION_ID and VERSION_CODENAME from /etc/os-release."""
+    fields = {}
+    try:
+        with open("/etc/os-release", encoding="utf-8") as handle:
+            for line in handle:
+                key, _, value = line.strip().partition("=")
+                fields[key] = value.strip().strip("'\"")
+    except FileNotFoundError:
+        pass
+    return {
+        "id": fields.get("ID", ""),
+        "version": fields.get("VERSION_ID", ""),
+        "codename": fields.get("VERSION_CODENAME", ""),
+    }
+
+
 def docker_group_members():
     code, out = run("getent", "group", "docker")
     members = out.strip().split(":")[3] if code == 0 and out.count(":") >= 3 else ""
@@ -64,6 +83,9 @@ def docker_group_members():
 
 def main(keyring, source, names):
     print(json.dumps({
+        "os": os_release(),
+        # apt's name for the architecture (amd64, arm64), as the source needs it.
+        "architecture": run("dpkg", "--print-architecture")[1].strip(),
         "key_fingerprints": key_fingerprints(keyring),
         "source": deb822_fields(source),
         "packages": packages(names),
