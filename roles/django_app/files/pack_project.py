@@ -3,15 +3,20 @@
 
 Runs on the controller. Same files in, same bytes out: entries sorted, owner
 root, times and permissions normalised, so the tar's checksum says whether the
-sources changed (the copy to the host and the image build are then skipped).
+sources changed (the image build is then skipped).
 
 usage: pack_project.py SRC DEST [EXCLUDE_PATTERN ...]
-Prints {"sha256": ..., "files": N} as JSON. DEST "-" writes no file: only the
-checksum the tar would have (the role needs just that when nothing changed).
+Prints {"sha256": ..., "files": N} as JSON, the sha256 being the project tar's.
+DEST "-" writes no file: only the checksum the tar would have (the role needs
+just that when nothing changed). With --context, DEST is the whole build
+context instead: the files given as a JSON object {path: text} on standard
+input, plus the project's tar as project.tar, so that one transfer puts the
+whole context on the host.
 """
 
 import fnmatch
 import hashlib
+import io
 import json
 import os
 import sys
@@ -41,6 +46,15 @@ class HashingWriter:
         return len(data)
 
 
+def normalised(info, mode):
+    info.uid = info.gid = 0
+    info.uname = info.gname = "root"
+    info.mtime = 0
+    info.mode = mode
+    info.pax_headers = {}
+    return info
+
+
 def pack(src, sink, patterns):
     count = 0
     with tarfile.open(fileobj=sink, mode="w", format=tarfile.PAX_FORMAT) as tar:
@@ -53,21 +67,44 @@ def pack(src, sink, patterns):
                 if os.path.islink(path) or not os.path.isfile(path):
                     continue
                 info = tar.gettarinfo(path, arcname=os.path.relpath(path, src))
-                info.uid = info.gid = 0
-                info.uname = info.gname = "root"
-                info.mtime = 0
-                info.mode = 0o755 if info.mode & 0o111 else 0o644
-                info.pax_headers = {}
+                normalised(info, 0o755 if info.mode & 0o111 else 0o644)
                 with open(path, "rb") as handle:
                     tar.addfile(info, handle)
                 count += 1
     return count
 
 
-def main(src, dest, patterns):
+def pack_context(files, project_tar, sink):
+    with tarfile.open(fileobj=sink, mode="w", format=tarfile.PAX_FORMAT) as tar:
+        members = {name: text.encode("utf-8") for name, text in files.items()}
+        members["project.tar"] = project_tar
+        folders = sorted({os.path.dirname(name) for name in members} - {""})
+        for folder in folders:
+            info = normalised(tarfile.TarInfo(folder), 0o755)
+            info.type = tarfile.DIRTYPE
+            tar.addfile(info)
+        for name in sorted(members):
+            info = normalised(tarfile.TarInfo(name), 0o644)
+            info.size = len(members[name])
+            tar.addfile(info, io.BytesIO(members[name]))
+
+
+def main(argv):
+    context = argv[:1] == ["--context"]
+    if context:
+        argv = argv[1:]
+    src, dest, patterns = argv[0], argv[1], argv[2:]
     if dest == "-":
         sink = HashingWriter()
         count = pack(src, sink, patterns)
+    elif context:
+        buffer = io.BytesIO()
+        sink = HashingWriter(buffer)
+        count = pack(src, sink, patterns)
+        tmp = dest + ".tmp"
+        with open(tmp, "wb") as handle:
+            pack_context(json.load(sys.stdin), buffer.getvalue(), handle)
+        os.replace(tmp, dest)
     else:
         tmp = dest + ".tmp"
         with open(tmp, "wb") as handle:
@@ -78,4 +115,4 @@ def main(src, dest, patterns):
 
 
 if __name__ == "__main__":
-    main(sys.argv[1], sys.argv[2], sys.argv[3:])
+    main(sys.argv[1:])
