@@ -9,6 +9,8 @@ usage: python3 installed_state.py KEYRING SOURCE PACKAGE...
 """
 
 import json
+import os
+import stat
 import subprocess
 import sys
 
@@ -58,6 +60,15 @@ def packages(names):
     return found
 
 
+def ownership(path):
+    """Mode, owner and group of a file; None when it does not exist."""
+    try:
+        info = os.stat(path)
+    except FileNotFoundError:
+        return None
+    return {"mode": "%04o" % stat.S_IMODE(info.st_mode), "uid": info.st_uid, "gid": info.st_gid}
+
+
 def os_release():
     """ID, VERSION_ID and VERSION_CODENAME from /etc/os-release."""
     fields = {}
@@ -88,6 +99,7 @@ def main(keyring, source, names):
         "architecture": run("dpkg", "--print-architecture")[1].strip(),
         "key_fingerprints": key_fingerprints(keyring),
         "source": deb822_fields(source),
+        "files": {keyring: ownership(keyring), source: ownership(source)},
         "packages": packages(names),
         "service_active": run("systemctl", "is-active", "docker")[1].strip() == "active",
         "service_enabled": run("systemctl", "is-enabled", "docker")[1].strip() == "enabled",
