@@ -5,13 +5,13 @@ Runs on the controller. Same files in, same bytes out: entries sorted, owner
 root, times and permissions normalised, so the tar's checksum says whether the
 sources changed (the image build is then skipped).
 
-usage: pack_project.py SRC DEST [EXCLUDE_PATTERN ...]
+usage: pack_project.py SRC - [EXCLUDE_PATTERN ...]
+       pack_project.py --context SRC DEST [EXCLUDE_PATTERN ...]
 Prints {"sha256": ..., "files": N} as JSON, the sha256 being the project tar's.
-DEST "-" writes no file: only the checksum the tar would have (the role needs
-just that when nothing changed). With --context, DEST is the whole build
-context instead: the files given as a JSON object {path: text} on standard
-input, plus the project's tar as project.tar, so that one transfer puts the
-whole context on the host.
+With "-" nothing is written: only the checksum the tar would have (the role
+needs just that when nothing changed). With --context, DEST is the whole build
+context: the files given as a JSON object {path: text} on standard input, plus
+the project's tar as project.tar, so that one transfer puts it on the host.
 """
 
 import fnmatch
@@ -94,22 +94,15 @@ def main(argv):
     if context:
         argv = argv[1:]
     src, dest, patterns = argv[0], argv[1], argv[2:]
-    if dest == "-":
-        sink = HashingWriter()
-        count = pack(src, sink, patterns)
-    elif context:
-        buffer = io.BytesIO()
-        sink = HashingWriter(buffer)
-        count = pack(src, sink, patterns)
+    if context == (dest == "-"):
+        sys.exit(__doc__)
+    project_tar = io.BytesIO() if context else None
+    sink = HashingWriter(project_tar)
+    count = pack(src, sink, patterns)
+    if context:
         tmp = dest + ".tmp"
         with open(tmp, "wb") as handle:
-            pack_context(json.load(sys.stdin), buffer.getvalue(), handle)
-        os.replace(tmp, dest)
-    else:
-        tmp = dest + ".tmp"
-        with open(tmp, "wb") as handle:
-            sink = HashingWriter(handle)
-            count = pack(src, sink, patterns)
+            pack_context(json.load(sys.stdin), project_tar.getvalue(), handle)
         os.replace(tmp, dest)
     print(json.dumps({"sha256": sink.digest.hexdigest(), "files": count}))
 
