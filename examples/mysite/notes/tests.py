@@ -1,3 +1,6 @@
 from django.test import TestCase
 
-# Create your tests here.
+
+class HealthTests(TestCase):
+    def test_healthz_answers(self):
+        self.assertEqual(self.client.get("/healthz").status_code, 200)

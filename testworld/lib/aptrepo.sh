@@ -18,7 +18,7 @@ world_gpg() { GNUPGHOME="$DJD_STATE/gnupg" gpg --batch --quiet "$@"; }
 ensure_signing_key() {
   if [ ! -s "$DJD_STATE/gnupg/fingerprint" ]; then
     log "Generating the world's apt signing key"
-    rm -rf "$DJD_STATE/gnupg"; mkdir -p -m 700 "$DJD_STATE/gnupg"
+    rm -rf "$DJD_STATE/gnupg"; mkdir -p "$DJD_STATE/gnupg"; chmod 700 "$DJD_STATE/gnupg"
     world_gpg --passphrase '' --quick-gen-key \
       "djangodocker offline test world <world@djangodocker.invalid>" rsa3072 sign never
     world_gpg --with-colons --list-keys | awk -F: '/^fpr:/ {print $10; exit}' \
@@ -30,7 +30,8 @@ ensure_signing_key() {
 # Fetch Debian's docker.io, containerd and runc for SUITE, using the VM image
 # of that release (its apt knows the suite).
 download_debian_docker() {
-  local suite=$1 image=$2 dir="$DJD_STATE/debs/$suite"
+  local suite=$1 image=$2
+  local dir="$DJD_STATE/debs/$suite"
   if compgen -G "$dir/docker.io_*.deb" >/dev/null; then return 0; fi
   log "Downloading Debian's docker.io, containerd and runc for $suite"
   mkdir -p "$dir"

@@ -39,7 +39,7 @@ content_hash() { cat "$@" | sha256sum | cut -c1-16; }
 build_mirror_content() {
   local out="$DJD_STATE/mirror" want stamp
   mkdir -p "$out"
-  want=$(content_hash "$DJD_ROOT/scripts/lib/aptrepo.sh")
+  want=$(content_hash "$DJD_ROOT/testworld/lib/aptrepo.sh")
   stamp="$out/docker-ce/.built"
   if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
     local suite

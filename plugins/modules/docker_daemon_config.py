@@ -1,0 +1,288 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: djangodocker.deploy contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+module: docker_daemon_config
+short_description: Merge, validate and write Docker's daemon.json and the engine's proxy drop-in
+version_added: 0.2.0
+description:
+  - Reads C(/etc/docker/daemon.json), merges the wanted options into the keys already
+    there (or owns the whole file), validates the result with C(dockerd --validate) when
+    the engine has it (Docker 23 and later; a JSON object check before), and replaces the
+    file atomically, keeping a backup, only when its content, mode or owner differ.
+  - A hand-edited file that Docker would reject (a byte order mark, comments, an empty
+    file, JSON that is not an object) is a clear error naming the file, before anything
+    is written.
+  - Writes or removes the engine's proxy drop-in (C(http-proxy.conf), mode 0640 as it may
+    hold credentials, C(%) escaped for systemd).
+  - Reports RV(restart_needed) when a file changed, or when the running engine started
+    before the files were last written (a run that died before its restart).
+author: djangodocker.deploy developers (!UNKNOWN)
+options:
+  path:
+    description: The daemon.json to manage.
+    type: path
+    default: /etc/docker/daemon.json
+  options:
+    description: Keys to set in daemon.json (merged over the file's keys when O(merge) is true).
+    type: dict
+    default: {}
+  remove_keys:
+    description: Keys to take out of daemon.json (e.g. C(registry-mirrors) when none are wanted).
+    type: list
+    elements: str
+    default: []
+  merge:
+    description: Keep keys already in the file that O(options) does not set; false owns the whole file.
+    type: bool
+    default: true
+  backup:
+    description: Keep a timestamped copy of the previous daemon.json.
+    type: bool
+    default: true
+  validate:
+    description: Validate with C(dockerd --validate) when the engine supports it.
+    type: bool
+    default: true
+  proxy:
+    description: C(http_proxy), C(https_proxy) and C(no_proxy) for the engine; empty removes the drop-in.
+    type: dict
+    default: {}
+  proxy_dropin:
+    description: Path of the engine's proxy drop-in.
+    type: path
+    default: /etc/systemd/system/docker.service.d/http-proxy.conf
+  service:
+    description: The engine's systemd unit, to learn when it last started.
+    type: str
+    default: docker.service
+extends_documentation_fragment:
+  - djangodocker.deploy.attributes
+attributes:
+  check_mode:
+    support: full
+  diff_mode:
+    support: full
+"""
+
+EXAMPLES = r"""
+- name: Point the engine at a registry mirror and rotate its logs
+  djangodocker.deploy.docker_daemon_config:
+    options:
+      registry-mirrors: [https://xxxx.mirror.aliyuncs.com]
+      log-driver: json-file
+      log-opts: {max-size: 10m, max-file: "3"}
+  register: daemon
+
+- name: Restart the engine when it needs the new configuration
+  ansible.builtin.systemd_service:
+    name: docker
+    state: restarted
+    daemon_reload: true
+  when: daemon.restart_needed
+"""
+
+RETURN = r"""
+config:
+  description: The daemon.json content written (or kept).
+  returned: success
+  type: dict
+config_changed:
+  description: Whether daemon.json was (or in check mode would be) written.
+  returned: success
+  type: bool
+dropin_changed:
+  description: Whether the proxy drop-in was (or would be) written or removed.
+  returned: success
+  type: bool
+restart_needed:
+  description: Whether the engine must restart to run with these files.
+  returned: success
+  type: bool
+backup_file:
+  description: The copy of the previous daemon.json.
+  returned: when a backup was made
+  type: str
+previous_config_existed:
+  description: Whether there was a daemon.json before this run wrote it.
+  returned: success
+  type: bool
+reasons:
+  description: What was out of place, one sentence each.
+  returned: success
+  type: list
+  elements: str
+"""
+
+import json
+import os
+import subprocess
+import tempfile
+import time
+
+from ansible.module_utils.basic import AnsibleModule
+
+from ansible_collections.djangodocker.deploy.plugins.module_utils.host_files import (
+    FileProblem,
+    describe,
+    ensure_file,
+    ensure_folder,
+    ownership_reasons,
+    parse_json_object,
+    read_text,
+)
+
+CONFIG_MODE = "0644"
+# The drop-in may carry proxy credentials.
+DROPIN_MODE = "0640"
+PROXY_KEYS = ("http_proxy", "https_proxy", "no_proxy")
+
+
+def merged_config(current, options, remove_keys, merge):
+    """The daemon.json object to write."""
+    config = dict(current) if merge else {}
+    for key in remove_keys:
+        config.pop(key, None)
+    config.update(options)
+    return config
+
+
+def config_text(config):
+    return json.dumps(config, indent=2, sort_keys=True) + "\n"
+
+
+def systemd_quote(value):
+    """VALUE for Environment="NAME=VALUE": % is systemd's specifier, \\ and " escape."""
+    return value.replace("\\", "\\\\").replace('"', '\\"').replace("%", "%%")
+
+
+def dropin_text(proxy):
+    lines = ["# Managed by djangodocker.deploy.docker_daemon", "[Service]"]
+    for key in PROXY_KEYS:
+        if proxy.get(key):
+            lines.append('Environment="%s=%s"' % (key.upper(), systemd_quote(str(proxy[key]))))
+    return "\n".join(lines) + "\n"
+
+
+def engine_started_at(service):
+    """Wall-clock time the engine's unit became active, or None when it is not."""
+    try:
+        out = subprocess.run(["systemctl", "show", "-p", "ActiveEnterTimestampMonotonic", "-p", "ActiveState",
+                              service], capture_output=True, text=True, check=False).stdout
+    except FileNotFoundError:
+        return None
+    fields = dict(line.split("=", 1) for line in out.splitlines() if "=" in line)
+    if fields.get("ActiveState") != "active" or not fields.get("ActiveEnterTimestampMonotonic", "0").isdigit():
+        return None
+    # Both clocks are CLOCK_MONOTONIC: turn systemd's into wall-clock time.
+    return time.time() - (time.monotonic() - int(fields["ActiveEnterTimestampMonotonic"]) / 1e6)
+
+
+def stale_engine(started_at, paths):
+    """Whether the engine started before one of PATHS was last written."""
+    if started_at is None:
+        return False
+    for path in paths:
+        try:
+            if os.stat(path).st_mtime > started_at:
+                return True
+        except FileNotFoundError:
+            continue
+    return False
+
+
+def validate_with_dockerd(module, text):
+    """dockerd's own verdict on TEXT; None when this engine cannot validate."""
+    dockerd = module.get_bin_path("dockerd")
+    if dockerd is None:
+        return None
+    helptext = subprocess.run([dockerd, "--help"], capture_output=True, text=True, check=False).stdout
+    if "--validate" not in helptext:
+        return None
+    handle, tmp = tempfile.mkstemp(suffix=".json")
+    try:
+        with os.fdopen(handle, "w") as out:
+            out.write(text)
+        done = subprocess.run([dockerd, "--validate", "--config-file", tmp], capture_output=True, text=True,
+                              check=False)
+    finally:
+        os.unlink(tmp)
+    return None if done.returncode == 0 else (done.stderr or done.stdout).strip()
+
+
+def main():
+    module = AnsibleModule(
+        argument_spec=dict(
+            path=dict(type="path", default="/etc/docker/daemon.json"),
+            options=dict(type="dict", default={}),
+            remove_keys=dict(type="list", elements="str", default=[], no_log=False),
+            merge=dict(type="bool", default=True),
+            backup=dict(type="bool", default=True),
+            validate=dict(type="bool", default=True),
+            proxy=dict(type="dict", default={}, no_log=True),
+            proxy_dropin=dict(type="path", default="/etc/systemd/system/docker.service.d/http-proxy.conf"),
+            service=dict(type="str", default="docker.service"),
+        ),
+        supports_check_mode=True,
+    )
+    params = module.params
+    path, dropin = params["path"], params["proxy_dropin"]
+    unknown = sorted(set(params["proxy"]) - set(PROXY_KEYS))
+    if unknown:
+        module.fail_json(msg="proxy takes %s; got %s" % (", ".join(PROXY_KEYS), ", ".join(unknown)))
+
+    before_text = read_text(path)
+    try:
+        current = parse_json_object(before_text, path) if before_text is not None and params["merge"] else {}
+    except FileProblem as error:
+        module.fail_json(msg="%s. Fix it, or let the role own the whole file (docker_daemon_merge: false)." % error)
+    config = merged_config(current, params["options"], params["remove_keys"], params["merge"])
+    text = config_text(config)
+    config_reasons = []
+    if before_text != text:
+        config_reasons.append("%s is missing" % path if before_text is None else "%s has other content" % path)
+    if before_text is not None:
+        config_reasons += ownership_reasons(path, describe(path), {"mode": CONFIG_MODE, "uid": 0, "gid": 0})
+
+    result = dict(config=config, previous_config_existed=before_text is not None)
+    if before_text != text:
+        problem = validate_with_dockerd(module, text) if params["validate"] else None
+        if problem:
+            module.fail_json(msg="dockerd rejects the new %s, which was not written: %s" % (path, problem))
+        if module._diff:
+            result["diff"] = {"before": before_text or "", "after": text,
+                              "before_header": path, "after_header": path}
+
+    dropin_reasons = []
+    try:
+        if config_reasons and not module.check_mode:
+            ensure_folder(os.path.dirname(path), "0755")
+            if params["backup"] and before_text is not None and before_text != text:
+                result["backup_file"] = module.backup_local(path)
+            ensure_file(path, text.encode("utf-8"), CONFIG_MODE)
+        if params["proxy"]:
+            dropin_reasons += ensure_folder(os.path.dirname(dropin), "0755", check_mode=module.check_mode)
+            dropin_reasons += ensure_file(dropin, dropin_text(params["proxy"]).encode("utf-8"), DROPIN_MODE,
+                                          check_mode=module.check_mode, secret=True)
+        elif os.path.exists(dropin):
+            dropin_reasons.append("%s is there, but no proxy is wanted" % dropin)
+            if not module.check_mode:
+                os.unlink(dropin)
+    except FileProblem as error:
+        module.fail_json(msg=str(error))
+
+    changed = bool(config_reasons or dropin_reasons)
+    reasons = config_reasons + dropin_reasons
+    stale = stale_engine(engine_started_at(params["service"]), [path, dropin])
+    if stale and not changed:
+        reasons.append("the engine started before %s or the proxy drop-in was last written" % path)
+    module.exit_json(changed=changed, config_changed=bool(config_reasons), dropin_changed=bool(dropin_reasons),
+                     restart_needed=changed or stale, reasons=reasons, **result)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,141 @@
+"""docker_ce_state: what the host holds, and the one decision whether it is in place."""
+
+import copy
+
+import pytest
+
+from ansible_collections.djangodocker.deploy.plugins.modules import docker_ce_state as state
+
+PINNED = "9DC858229FC7DD38854AE2D88D81803C0EBFCD88"
+KEYRING = "/etc/apt/keyrings/docker.asc"
+SOURCE = "/etc/apt/sources.list.d/docker.sources"
+ROOT_FILE = {"dir": False, "mode": "0644", "uid": 0, "gid": 0}
+REPO = "http://mirror/docker-ce/linux/debian"
+FIELDS = state.wanted_source(REPO, "bookworm", "stable", "amd64", KEYRING)
+
+
+def package(version="5:28.0.4-1", selection="install", installed=True):
+    return {"version": version, "selection": selection, "installed": installed}
+
+
+WANT = {
+    "fingerprint": PINNED,
+    "keyring": KEYRING,
+    "source_file": SOURCE,
+    "source_fields": FIELDS,
+    "packages": ["docker-ce", "docker-ce-cli", "containerd.io", "gpg"],
+    "version": "",
+    "absent_packages": ["docker.io"],
+    "users": ["deploy"],
+}
+
+HOST = {
+    "keyring": {"primary": [PINNED], "subkeys": ["ABCD" * 10]},
+    "files": {KEYRING: ROOT_FILE, SOURCE: ROOT_FILE},
+    "source": dict(FIELDS),
+    "packages": {name: package() for name in ["docker-ce", "docker-ce-cli", "containerd.io", "gpg"]},
+    "service_active": True,
+    "service_enabled": True,
+    "docker_group": ["deploy"],
+    "legacy_sources": [],
+}
+
+
+def changed(**changes):
+    host = copy.deepcopy(HOST)
+    host.update(changes)
+    return host
+
+
+def test_a_converged_host_is_in_place():
+    assert state.decide(HOST, WANT) == []
+
+
+@pytest.mark.parametrize("host, reason", [
+    (changed(keyring=None), "key ring /etc/apt/keyrings/docker.asc is missing"),
+    (changed(keyring={"primary": [PINNED, "E" * 40], "subkeys": []}), "not only the pinned"),
+    (changed(keyring={"primary": ["E" * 40], "subkeys": [PINNED]}), "not only the pinned"),
+    (changed(keyring={"primary": [], "subkeys": []}), "holds primary keys none"),
+    (changed(files={KEYRING: dict(ROOT_FILE, mode="0600"), SOURCE: ROOT_FILE}), "has mode 0600, not 0644"),
+    (changed(files={KEYRING: ROOT_FILE, SOURCE: dict(ROOT_FILE, uid=1000)}), "has uid 1000, not 0"),
+    (changed(source=None), "source /etc/apt/sources.list.d/docker.sources is missing"),
+    (changed(source=dict(FIELDS, URIs="https://download.docker.com/linux/debian")), "the source's URIs is"),
+    (changed(source=dict(FIELDS, **{"Signed-By": "/usr/share/keyrings/other.gpg"})), "the source's Signed-By"),
+    (changed(legacy_sources=[{"file": "/etc/apt/sources.list", "line": "deb x"}]), "still has the one-line source"),
+    (changed(packages={k: v for k, v in HOST["packages"].items() if k != "docker-ce-cli"}),
+     "package docker-ce-cli is not installed"),
+    (changed(packages=dict(HOST["packages"], **{"containerd.io": package(installed=False)})),
+     "package containerd.io is not installed"),
+    (changed(packages=dict(HOST["packages"], **{"docker.io": package()})), "conflicting package docker.io"),
+    (changed(packages=dict(HOST["packages"], **{"docker-ce": package(selection="hold")})),
+     "docker-ce is marked hold, not install"),
+    (changed(service_active=False), "is not running"),
+    (changed(service_enabled=False), "does not start at boot"),
+    (changed(docker_group=[]), "user deploy is not in the docker group"),
+])
+def test_each_drift_is_found_and_named(host, reason):
+    reasons = state.decide(host, WANT)
+    assert len(reasons) == 1
+    assert reason in reasons[0]
+
+
+def test_a_pinned_version_must_match_and_be_held():
+    want = dict(WANT, version="5:27.0.0-1")
+    reasons = state.decide(HOST, want)
+    assert "docker-ce is 5:28.0.4-1, not the pinned 5:27.0.0-1" in reasons
+    assert "docker-ce-cli is marked install, not hold" in reasons
+    held = changed(packages=dict(HOST["packages"], **{
+        "docker-ce": package("5:27.0.0-1", "hold"), "docker-ce-cli": package("5:27.0.0-1", "hold")}))
+    assert state.decide(held, want) == []
+
+
+def test_a_conflicting_package_dpkg_only_remembers_is_no_conflict():
+    host = changed(packages=dict(HOST["packages"], **{"docker.io": package(selection="other", installed=False)}))
+    assert state.decide(host, WANT) == []
+
+
+def test_dpkg_query_output_is_read():
+    out = "docker-ce\t5:28.0.4-1\thi \ndocker.io\t20.10\trc \ncontainerd.io\t1.7\tii \n"
+    assert state.parse_dpkg(out) == {
+        "docker-ce": package("5:28.0.4-1", "hold"),
+        "docker.io": package("20.10", "other", installed=False),
+        "containerd.io": package("1.7"),
+    }
+
+
+def test_a_deb822_source_is_read():
+    text = "# comment\nTypes: deb\nURIs: http://m/linux/debian\nSuites: bookworm\n  continued\nSigned-By: /k.asc\n"
+    assert state.deb822_fields(text) == {
+        "Types": "deb", "URIs": "http://m/linux/debian", "Suites": "bookworm", "Signed-By": "/k.asc"}
+    assert state.deb822_fields(None) is None
+
+
+def test_os_release_is_read():
+    text = 'ID=debian\nVERSION_ID="12"\nVERSION_CODENAME=bookworm\nNAME="Debian GNU/Linux"\n'
+    assert state.os_release(text) == {"id": "debian", "version": "12", "codename": "bookworm"}
+    assert state.os_release(None) == {"id": "", "version": "", "codename": ""}
+
+
+def test_legacy_one_line_sources_are_found():
+    files = {
+        "/etc/apt/sources.list": (
+            "deb http://deb.debian.org/debian bookworm main\n"
+            "deb [arch=amd64] https://mirrors.aliyun.com/docker-ce/linux/ubuntu jammy stable\n"
+            "# deb [arch=amd64] https://download.docker.com/linux/debian bookworm stable\n"),
+        "/etc/apt/sources.list.d/archive_uri-http_mirror.list": "deb [arch=amd64] http://mirror/docker-ce/linux/debian bookworm stable\n",
+    }
+    found = state.legacy_sources(files, REPO)
+    assert [f["file"] for f in found] == [
+        "/etc/apt/sources.list", "/etc/apt/sources.list.d/archive_uri-http_mirror.list"]
+    assert "aliyun" in found[0]["line"]
+
+
+def test_group_members_are_read():
+    assert state.group_members("docker:x:999:deploy,ci\n") == ["deploy", "ci"]
+    assert state.group_members("docker:x:999:\n") == []
+    assert state.group_members("") == []
+
+
+def test_the_repository_follows_the_distribution():
+    assert state.repo_url_for("https://mirrors.aliyun.com/docker-ce/", "ubuntu") == \
+        "https://mirrors.aliyun.com/docker-ce/linux/ubuntu"

@@ -1,0 +1,116 @@
+"""docker_daemon_config: merge, validate, write atomically, and know when to restart."""
+
+import json
+import os
+import time
+
+import pytest
+
+from ansible_collections.djangodocker.deploy.plugins.modules import docker_daemon_config as module
+
+
+@pytest.fixture
+def paths(tmp_path, monkeypatch):
+    # No engine here: nothing to validate with, and no unit that started.
+    monkeypatch.setattr(module, "engine_started_at", lambda service: None)
+    monkeypatch.setattr(module.AnsibleModule, "get_bin_path", lambda self, name, *a, **k: None)
+    return {"path": str(tmp_path / "docker" / "daemon.json"),
+            "proxy_dropin": str(tmp_path / "docker.service.d" / "http-proxy.conf")}
+
+
+def test_merge_keeps_other_keys_and_replaces_the_managed_ones():
+    current = {"registry-mirrors": ["http://old"], "debug": True, "log-driver": "journald"}
+    assert module.merged_config(current, {"log-driver": "json-file"}, ["registry-mirrors"], True) == {
+        "debug": True, "log-driver": "json-file"}
+    assert module.merged_config(current, {"ipv6": False}, [], False) == {"ipv6": False}
+
+
+def test_the_proxy_dropin_escapes_what_systemd_would_read_as_specifiers():
+    text = module.dropin_text({"http_proxy": "http://user:p%40ss@proxy:3128", "no_proxy": "localhost"})
+    assert 'Environment="HTTP_PROXY=http://user:p%%40ss@proxy:3128"' in text
+    assert 'Environment="NO_PROXY=localhost"' in text
+    assert "HTTPS_PROXY" not in text
+    assert module.systemd_quote('a"b\\c') == 'a\\"b\\\\c'
+
+
+def test_an_engine_older_than_its_files_is_stale(tmp_path):
+    path = tmp_path / "daemon.json"
+    path.write_text("{}")
+    assert module.stale_engine(time.time() - 60, [str(path), str(tmp_path / "absent")])
+    assert not module.stale_engine(time.time() + 60, [str(path)])
+    assert not module.stale_engine(None, [str(path)])
+
+
+def test_first_write_then_nothing_to_do(paths, run_module, capsys):
+    args = dict(paths, options={"registry-mirrors": ["http://mirror:5000"]})
+    first = run_module(module.main, args, capsys)
+    assert first["changed"] and first["config_changed"] and first["restart_needed"]
+    assert first["previous_config_existed"] is False
+    assert json.load(open(paths["path"])) == {"registry-mirrors": ["http://mirror:5000"]}
+    assert oct(os.stat(paths["path"]).st_mode & 0o777) == "0o644"
+    second = run_module(module.main, args, capsys)
+    assert not second["changed"] and not second["restart_needed"] and second["reasons"] == []
+
+
+def test_check_mode_writes_nothing(paths, run_module, capsys):
+    result = run_module(module.main, dict(paths, options={"debug": True}, _ansible_check_mode=True,
+                                          proxy={"http_proxy": "http://p:3128"}), capsys)
+    assert result["changed"] and result["dropin_changed"]
+    assert not os.path.exists(paths["path"]) and not os.path.exists(paths["proxy_dropin"])
+
+
+def test_a_changed_file_is_backed_up_and_diffed(paths, run_module, capsys):
+    os.makedirs(os.path.dirname(paths["path"]))
+    with open(paths["path"], "w") as handle:
+        handle.write('{"registry-mirrors": ["http://old"], "debug": true}')
+    result = run_module(module.main, dict(paths, options={"registry-mirrors": ["http://new"]},
+                                          _ansible_diff=True), capsys)
+    assert result["config"] == {"registry-mirrors": ["http://new"], "debug": True}
+    assert open(result["backup_file"]).read() == '{"registry-mirrors": ["http://old"], "debug": true}'
+    assert '"http://old"' in result["diff"]["before"] and '"http://new"' in result["diff"]["after"]
+
+
+@pytest.mark.parametrize("text, message", [
+    ("\ufeff{}", "byte order mark"),
+    ("", "is empty"),
+    ('{\n  // a comment\n  "debug": true\n}', "JSON has no comments"),
+    ("[1, 2]", "not an object"),
+])
+def test_a_hand_edited_file_docker_rejects_is_a_clear_error(paths, run_module, capsys, text, message):
+    os.makedirs(os.path.dirname(paths["path"]))
+    with open(paths["path"], "w", encoding="utf-8") as handle:
+        handle.write(text)
+    result = run_module(module.main, dict(paths, options={"debug": True}), capsys)
+    assert result["failed"] and message in result["msg"] and paths["path"] in result["msg"]
+    assert open(paths["path"], encoding="utf-8").read() == text
+
+
+def test_a_rejected_configuration_is_not_written(paths, run_module, capsys, monkeypatch):
+    monkeypatch.setattr(module, "validate_with_dockerd", lambda mod, text: "unknown directive bogus")
+    result = run_module(module.main, dict(paths, options={"bogus": 1}), capsys)
+    assert result["failed"] and "unknown directive bogus" in result["msg"]
+    assert not os.path.exists(paths["path"])
+
+
+def test_the_proxy_dropin_is_made_private_and_removed_when_unwanted(paths, run_module, capsys):
+    proxy = {"https_proxy": "http://user:secret@proxy:3128"}
+    first = run_module(module.main, dict(paths, proxy=proxy), capsys)
+    assert first["dropin_changed"] and first["restart_needed"]
+    assert oct(os.stat(paths["proxy_dropin"]).st_mode & 0o777) == "0o640"
+    assert "secret" not in json.dumps(first)
+    assert not run_module(module.main, dict(paths, proxy=proxy), capsys)["changed"]
+    gone = run_module(module.main, dict(paths), capsys)
+    assert gone["dropin_changed"] and not os.path.exists(paths["proxy_dropin"])
+
+
+def test_an_unknown_proxy_key_is_refused(paths, run_module, capsys):
+    result = run_module(module.main, dict(paths, proxy={"ftp_proxy": "http://proxy.internal:3128"}), capsys)
+    assert result["failed"] and "ftp_proxy" in result["msg"]
+
+
+def test_a_run_that_died_before_the_restart_is_finished(paths, run_module, capsys, monkeypatch):
+    run_module(module.main, dict(paths, options={"debug": True}), capsys)
+    monkeypatch.setattr(module, "engine_started_at", lambda service: time.time() - 3600)
+    result = run_module(module.main, dict(paths, options={"debug": True}), capsys)
+    assert not result["changed"] and result["restart_needed"]
+    assert "the engine started before" in result["reasons"][0]
