@@ -12,8 +12,14 @@ version_added: 0.2.0
 description:
   - Makes the app's folder (root's, 0755), its data folder (the app user's, 0750), the
     secret key file (generated once on the host when no key is given, root's, 0600) and the
-    environment file the container reads (root's, 0600) what they should be, and reports
-    what was out of place.
+    environment file the container reads (root's, group the app's, 0640: it is mounted
+    read-only into the container, so no secret is in the container's configuration) what
+    they should be, and reports what was out of place.
+  - Refuses, before changing anything, to go on when a container of the app's name exists
+    that the role did not make (no C(djangodocker.deploy.app) label, and not a release
+    image of the app), unless O(replace_container) is true: then that container is stopped
+    and renamed, never removed, and with O(carry_sqlite) its sqlite database is copied into
+    the data folder when the data folder has none.
   - The secret key is compared and written on the host; it never travels back to the
     controller and never appears in the result.
   - Environment variable names must be valid shell names and values must be single lines,
@@ -52,6 +58,20 @@ options:
     description: Other variables of the environment file, in order.
     type: dict
     default: {}
+  container_name:
+    description: The app's container; empty skips the check for a container the role did not make.
+    type: str
+    default: ""
+  replace_container:
+    description: Stop and rename (never remove) a container of that name the role did not make.
+    type: bool
+    default: false
+  carry_sqlite:
+    description:
+      - Path, inside the replaced container, of its sqlite database, copied to C(<data_dir>/db.sqlite3)
+        when that does not exist. A relative path is taken from the container's working folder.
+    type: str
+    default: db.sqlite3
 extends_documentation_fragment:
   - djangodocker.deploy.attributes
 attributes:
@@ -83,11 +103,24 @@ requests:
   description: Whether the host's Python can import requests (the community.docker modules need it).
   returned: success
   type: bool
+env_sha256:
+  description: Checksum of the environment file, for a container label that changes when the file does.
+  returned: success
+  type: str
+replaced:
+  description: The container the role did not make, C(renamed_to) and whether its C(database_copied).
+  returned: when a container was replaced
+  type: dict
 """
 
+import hashlib
 import importlib.util
+import json
+import os
 import re
 import secrets
+import subprocess
+import time
 
 from ansible.module_utils.basic import AnsibleModule
 
@@ -102,6 +135,9 @@ from ansible_collections.djangodocker.deploy.plugins.module_utils.host_files imp
 
 NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 SECRET_MODE = "0600"
+# Mounted read-only into the container, whose user is in the file's group.
+ENV_MODE = "0640"
+LABEL = "djangodocker.deploy.app"
 
 
 def env_problems(env):
@@ -144,6 +180,51 @@ def host_secret(params, check_mode):
     return secret, reasons
 
 
+def inspect_container(name):
+    """docker inspect of NAME; None when there is none (or no docker)."""
+    try:
+        done = subprocess.run(["docker", "container", "inspect", name], capture_output=True, text=True, check=False)
+    except FileNotFoundError:
+        return None
+    if done.returncode != 0:
+        return None
+    found = json.loads(done.stdout)
+    return found[0] if found else None
+
+
+def made_by_role(container, name, data_dir):
+    """Whether CONTAINER is one this role made (labelled, or a release of 0.1)."""
+    labels = (container.get("Config") or {}).get("Labels") or {}
+    if LABEL in labels:
+        return True
+    # Releases made before the label: the app's content-tagged image with the data folder at /data.
+    image = (container.get("Config") or {}).get("Image", "")
+    mounts = container.get("Mounts") or []
+    return (re.match(r"^%s:[0-9a-f]{12}$" % re.escape(name), image) is not None
+            and any(m.get("Source") == data_dir and m.get("Destination") == "/data" for m in mounts))
+
+
+def replace_foreign(module, container, params):
+    """Stop and rename CONTAINER; copy its sqlite database when the data folder has none."""
+    name = params["container_name"]
+    renamed = "%s-replaced-%s" % (name, time.strftime("%Y%m%d%H%M%S"))
+    target = os.path.join(params["data_dir"], "db.sqlite3")
+    inside = params["carry_sqlite"]
+    if inside and not inside.startswith("/"):
+        inside = os.path.join((container.get("Config") or {}).get("WorkingDir") or "/", inside)
+    copied = False
+    if not module.check_mode:
+        module.run_command(["docker", "stop", name], check_rc=True)
+        module.run_command(["docker", "rename", name, renamed], check_rc=True)
+        if inside and not os.path.exists(target):
+            code, dummy, dummy = module.run_command(["docker", "cp", "%s:%s" % (renamed, inside), target])
+            copied = code == 0 and os.path.isfile(target)
+            if copied:
+                os.chown(target, params["uid"], params["uid"])
+                os.chmod(target, 0o640)
+    return {"renamed_to": renamed, "database_copied": copied, "database_path": inside}
+
+
 def main():
     module = AnsibleModule(
         argument_spec=dict(
@@ -155,6 +236,9 @@ def main():
             env_file=dict(type="path", required=True),
             secret_env_name=dict(type="str", default="DJANGO_SECRET_KEY"),
             env=dict(type="dict", default={}, no_log=True),
+            container_name=dict(type="str", default=""),
+            replace_container=dict(type="bool", default=False),
+            carry_sqlite=dict(type="str", default="db.sqlite3"),
         ),
         supports_check_mode=True,
     )
@@ -164,17 +248,31 @@ def main():
         problems.append("the secret key has a line break")
     if problems:
         module.fail_json(msg="The environment file cannot be written: %s." % "; ".join(problems))
+    name = params["container_name"]
+    existing = inspect_container(name) if name else None
+    foreign = existing is not None and not made_by_role(existing, name, params["data_dir"])
+    if foreign and not params["replace_container"]:
+        module.fail_json(msg=(
+            "A container named %s exists that djangodocker.deploy did not make (image %s). Nothing was changed. "
+            "Rename it or give the app another name (django_app_name), or set django_app_replace_container: true "
+            "to have it stopped and renamed (never removed) and its sqlite database copied into %s."
+            % (name, (existing.get("Config") or {}).get("Image", "?"), params["data_dir"])))
     try:
         reasons = ensure_folder(params["root"], "0755", check_mode=check)
         reasons += ensure_folder(params["data_dir"], "0750", params["uid"], params["uid"], check_mode=check)
+        result = {}
+        if foreign:
+            result["replaced"] = replace_foreign(module, existing, params)
+            reasons.append("container %s was not made by djangodocker.deploy: stopped and renamed to %s"
+                           % (name, result["replaced"]["renamed_to"]))
         secret, secret_reasons = host_secret(params, check)
         reasons += secret_reasons
-        text = env_text(params["secret_env_name"], secret, params["env"])
-        reasons += ensure_file(params["env_file"], text.encode("utf-8"), SECRET_MODE, check_mode=check, secret=True)
+        text = env_text(params["secret_env_name"], secret, params["env"]).encode("utf-8")
+        reasons += ensure_file(params["env_file"], text, ENV_MODE, 0, params["uid"], check_mode=check, secret=True)
     except FileProblem as error:
         module.fail_json(msg=str(error))
-    module.exit_json(changed=bool(reasons), reasons=reasons,
-                     requests=importlib.util.find_spec("requests") is not None)
+    module.exit_json(changed=bool(reasons), reasons=reasons, env_sha256=hashlib.sha256(text).hexdigest(),
+                     requests=importlib.util.find_spec("requests") is not None, **result)
 
 
 if __name__ == "__main__":

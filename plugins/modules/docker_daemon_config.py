@@ -31,6 +31,24 @@ options:
     description: Keys to set in daemon.json (merged over the file's keys when O(merge) is true).
     type: dict
     default: {}
+  log_options:
+    description:
+      - Logging keys (C(log-driver), C(log-opts)) set unless the file already names another
+        C(log-driver): a host that logs to journald, say, keeps its logging. Keys in
+        O(options) always win.
+    type: dict
+    default: {}
+  probe_timeout:
+    description:
+      - Before writing, ask each registry mirror in the new file for C(/v2/) with this timeout
+        (seconds); 0 asks none. See O(on_dead_mirror).
+    type: int
+    default: 10
+  on_dead_mirror:
+    description: C(fail) before writing, or only C(warn), when a registry mirror does not answer.
+    type: str
+    choices: [fail, warn]
+    default: fail
   remove_keys:
     description: Keys to take out of daemon.json (e.g. C(registry-mirrors) when none are wanted).
     type: list
@@ -107,6 +125,14 @@ backup_file:
   description: The copy of the previous daemon.json.
   returned: when a backup was made
   type: str
+dropin_backup_file:
+  description: The copy of the previous proxy drop-in.
+  returned: when the drop-in was changed or removed
+  type: str
+previous_dropin_existed:
+  description: Whether there was a proxy drop-in before this run.
+  returned: success
+  type: bool
 previous_config_existed:
   description: Whether there was a daemon.json before this run wrote it.
   returned: success
@@ -126,6 +152,11 @@ import time
 
 from ansible.module_utils.basic import AnsibleModule
 
+from ansible_collections.djangodocker.deploy.plugins.module_utils.mirror_probe import (
+    describe as describe_failures,
+    probe_all,
+    registry_probe_url,
+)
 from ansible_collections.djangodocker.deploy.plugins.module_utils.host_files import (
     FileProblem,
     describe,
@@ -142,11 +173,21 @@ DROPIN_MODE = "0640"
 PROXY_KEYS = ("http_proxy", "https_proxy", "no_proxy")
 
 
-def merged_config(current, options, remove_keys, merge):
-    """The daemon.json object to write."""
+def merged_config(current, options, remove_keys, merge, log_options=None):
+    """The daemon.json object to write.
+
+    LOG_OPTIONS apply unless the current file names another log-driver (and
+    OPTIONS do not set one): they are defaults, not a replacement of a host's
+    own logging.
+    """
     config = dict(current) if merge else {}
     for key in remove_keys:
         config.pop(key, None)
+    log_options = dict(log_options or {})
+    own_driver = config.get("log-driver")
+    if own_driver is not None and log_options.get("log-driver", own_driver) != own_driver:
+        log_options = {}
+    config.update(log_options)
     config.update(options)
     return config
 
@@ -219,6 +260,9 @@ def main():
         argument_spec=dict(
             path=dict(type="path", default="/etc/docker/daemon.json"),
             options=dict(type="dict", default={}),
+            log_options=dict(type="dict", default={}),
+            probe_timeout=dict(type="int", default=10),
+            on_dead_mirror=dict(type="str", choices=["fail", "warn"], default="fail"),
             remove_keys=dict(type="list", elements="str", default=[], no_log=False),
             merge=dict(type="bool", default=True),
             backup=dict(type="bool", default=True),
@@ -240,7 +284,7 @@ def main():
         current = parse_json_object(before_text, path) if before_text is not None and params["merge"] else {}
     except FileProblem as error:
         module.fail_json(msg="%s. Fix it, or let the role own the whole file (docker_daemon_merge: false)." % error)
-    config = merged_config(current, params["options"], params["remove_keys"], params["merge"])
+    config = merged_config(current, params["options"], params["remove_keys"], params["merge"], params["log_options"])
     text = config_text(config)
     config_reasons = []
     if before_text != text:
@@ -248,7 +292,17 @@ def main():
     if before_text is not None:
         config_reasons += ownership_reasons(path, describe(path), {"mode": CONFIG_MODE, "uid": 0, "gid": 0})
 
-    result = dict(config=config, previous_config_existed=before_text is not None)
+    result = dict(config=config, previous_config_existed=before_text is not None,
+                  previous_dropin_existed=os.path.exists(dropin))
+    if before_text != text and params["probe_timeout"] > 0:
+        # Before writing: dockerd would skip a dead mirror silently and pulls would hang.
+        dead = probe_all([{"name": "registry mirror", "url": registry_probe_url(m), "alive": [200, 401]}
+                          for m in config.get("registry-mirrors") or []], params["probe_timeout"])
+        if dead and params["on_dead_mirror"] == "fail":
+            module.fail_json(msg="Registry mirrors did not answer within %ss: %s. %s was not written."
+                             % (params["probe_timeout"], describe_failures(dead), path))
+        if dead:
+            module.warn("Registry mirrors did not answer: %s" % describe_failures(dead))
     if before_text != text:
         problem = validate_with_dockerd(module, text) if params["validate"] else None
         if problem:
@@ -264,9 +318,14 @@ def main():
             if params["backup"] and before_text is not None and before_text != text:
                 result["backup_file"] = module.backup_local(path)
             ensure_file(path, text.encode("utf-8"), CONFIG_MODE)
+        wanted_dropin = dropin_text(params["proxy"]).encode("utf-8") if params["proxy"] else None
+        if (not module.check_mode and os.path.isfile(dropin)
+                and read_text(dropin) != (wanted_dropin or b"").decode("utf-8")):
+            # The restart's rescue puts it back if the engine does not start with the new one.
+            result["dropin_backup_file"] = module.backup_local(dropin)
         if params["proxy"]:
             dropin_reasons += ensure_folder(os.path.dirname(dropin), "0755", check_mode=module.check_mode)
-            dropin_reasons += ensure_file(dropin, dropin_text(params["proxy"]).encode("utf-8"), DROPIN_MODE,
+            dropin_reasons += ensure_file(dropin, wanted_dropin, DROPIN_MODE,
                                           check_mode=module.check_mode, secret=True)
         elif os.path.exists(dropin):
             dropin_reasons.append("%s is there, but no proxy is wanted" % dropin)

@@ -87,3 +87,17 @@ def test_image_tagged_by_content_and_built_once(host):
     assert re.fullmatch(r"mysite:[0-9a-f]{12}", image)
     tags = host.check_output("docker images mysite --format '{{.Tag}}'").split()
     assert tags == [image.split(":")[1]]
+
+
+def test_no_secret_in_the_container_configuration(host):
+    secret = host.file("/srv/django/mysite/secret_key").content_string.strip()
+    inspect = host.check_output("docker container inspect mysite")
+    assert secret not in inspect
+    config = json.loads(inspect)[0]["Config"]
+    assert not [e for e in config["Env"] if e.startswith("DJANGO_SECRET_KEY=")]
+    assert config["Labels"]["djangodocker.deploy.app"] == "mysite"
+    env_file = host.file("/srv/django/mysite/app.env")
+    assert env_file.mode == 0o640 and env_file.user == "root" and env_file.gid == 10001
+    # The app reads it from the read-only mount.
+    mount = [m for m in json.loads(inspect)[0]["Mounts"] if m["Destination"] == "/run/djangodocker/app.env"]
+    assert mount and mount[0]["RW"] is False

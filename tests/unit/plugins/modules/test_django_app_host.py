@@ -1,5 +1,6 @@
 """django_app_host: folders, secret key and environment file, compared on the host."""
 
+import hashlib
 import json
 import os
 
@@ -27,11 +28,14 @@ def test_a_fresh_host_gets_everything_and_a_rerun_changes_nothing(args, run_modu
     assert first["changed"]
     secret = open(args["secret_file"]).read()
     assert len(secret) >= 50
-    assert mode(args["secret_file"]) == "0o600" and mode(args["env_file"]) == "0o600"
+    assert mode(args["secret_file"]) == "0o600" and mode(args["env_file"]) == "0o640"
+    # Readable by the app's group only: it is mounted read-only into the container.
+    assert os.stat(args["env_file"]).st_uid == 0 and os.stat(args["env_file"]).st_gid == 10001
     assert mode(args["data_dir"]) == "0o750" and os.stat(args["data_dir"]).st_uid == 10001
     assert open(args["env_file"]).read() == (
         "DJANGO_SECRET_KEY=%s\nDJANGO_ALLOWED_HOSTS=[\"example.com\"]\nAPI_TOKEN=token-value\n" % secret)
     assert secret not in json.dumps(first)
+    assert first["env_sha256"] == hashlib.sha256(open(args["env_file"], "rb").read()).hexdigest()
     again = run_module(module.main, args, capsys)
     assert again["changed"] is False and again["reasons"] == []
     assert open(args["secret_file"]).read() == secret
@@ -71,3 +75,49 @@ def test_a_bad_environment_is_refused_before_anything_changes(args, run_module, 
     result = run_module(module.main, dict(args, env=env), capsys)
     assert result["failed"] and message in result["msg"]
     assert not os.path.exists(args["root"])
+
+
+def container(image, labels=None, mounts=None, workdir="/code"):
+    return {"Config": {"Image": image, "Labels": labels, "WorkingDir": workdir}, "Mounts": mounts or []}
+
+
+def test_which_containers_the_role_made(args):
+    data = args["data_dir"]
+    assert module.made_by_role(container("anything", {"djangodocker.deploy.app": "mysite"}), "mysite", data)
+    legacy = container("mysite:0123456789ab", mounts=[{"Source": data, "Destination": "/data"}])
+    assert module.made_by_role(legacy, "mysite", data)
+    assert not module.made_by_role(container("mysite2:latest"), "mysite2", data)
+    assert not module.made_by_role(container("mysite:0123456789ab"), "mysite", data)
+    assert not module.made_by_role(container("python:3.13-slim", {"other": "x"}), "mysite", data)
+
+
+def test_a_container_the_role_did_not_make_stops_everything(args, run_module, capsys, monkeypatch):
+    monkeypatch.setattr(module, "inspect_container", lambda name: container("mysite2:latest"))
+    result = run_module(module.main, dict(args, container_name="mysite2"), capsys)
+    assert result["failed"]
+    assert "A container named mysite2 exists that djangodocker.deploy did not make" in result["msg"]
+    assert "django_app_replace_container" in result["msg"]
+    assert not os.path.exists(args["root"])
+
+
+def test_replacing_renames_and_carries_the_database_over(args, run_module, capsys, monkeypatch):
+    monkeypatch.setattr(module, "inspect_container", lambda name: container("mysite2:latest"))
+    calls = []
+
+    def run_command(self, argv, check_rc=False, **kwargs):
+        calls.append(argv)
+        if argv[:2] == ["docker", "cp"]:
+            with open(argv[3], "w") as handle:
+                handle.write("sqlite rows")
+        return 0, "", ""
+
+    monkeypatch.setattr(module.AnsibleModule, "run_command", run_command)
+    result = run_module(module.main, dict(args, container_name="mysite2", replace_container=True), capsys)
+    renamed = result["replaced"]["renamed_to"]
+    assert renamed.startswith("mysite2-replaced-")
+    assert calls[0] == ["docker", "stop", "mysite2"]
+    assert calls[1] == ["docker", "rename", "mysite2", renamed]
+    assert calls[2] == ["docker", "cp", "%s:/code/db.sqlite3" % renamed, args["data_dir"] + "/db.sqlite3"]
+    assert not [c for c in calls if c[:2] in (["docker", "rm"], ["docker", "container"])]
+    assert result["replaced"]["database_copied"] is True
+    assert os.stat(args["data_dir"] + "/db.sqlite3").st_uid == 10001

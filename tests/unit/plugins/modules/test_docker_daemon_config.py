@@ -14,6 +14,7 @@ def paths(tmp_path, monkeypatch):
     # No engine here: nothing to validate with, and no unit that started.
     monkeypatch.setattr(module, "engine_started_at", lambda service: None)
     monkeypatch.setattr(module.AnsibleModule, "get_bin_path", lambda self, name, *a, **k: None)
+    monkeypatch.setattr(module, "probe_all", lambda targets, timeout: [])
     return {"path": str(tmp_path / "docker" / "daemon.json"),
             "proxy_dropin": str(tmp_path / "docker.service.d" / "http-proxy.conf")}
 
@@ -114,3 +115,38 @@ def test_a_run_that_died_before_the_restart_is_finished(paths, run_module, capsy
     result = run_module(module.main, dict(paths, options={"debug": True}), capsys)
     assert not result["changed"] and result["restart_needed"]
     assert "the engine started before" in result["reasons"][0]
+
+
+def test_default_log_options_do_not_replace_the_hosts_own_driver():
+    defaults = {"log-driver": "json-file", "log-opts": {"max-size": "10m"}}
+    assert module.merged_config({"log-driver": "journald"}, {}, [], True, defaults) == {"log-driver": "journald"}
+    assert module.merged_config({"log-driver": "json-file"}, {}, [], True, defaults) == defaults
+    assert module.merged_config({}, {}, [], True, defaults) == defaults
+    # Options the user sets explicitly always win.
+    assert module.merged_config({"log-driver": "journald"}, {"log-driver": "local"}, [], True, defaults) == {
+        "log-driver": "local"}
+
+
+def test_a_dead_registry_mirror_fails_before_anything_is_written(paths, run_module, capsys, monkeypatch):
+    seen = []
+
+    def dead(targets, timeout):
+        seen.extend(targets)
+        return [{"name": "registry mirror", "url": targets[0]["url"], "reason": "timed out"}]
+
+    monkeypatch.setattr(module, "probe_all", dead)
+    result = run_module(module.main, dict(paths, options={"registry-mirrors": ["https://dead.example"]}), capsys)
+    assert result["failed"]
+    assert "registry mirror https://dead.example/v2/: timed out" in result["msg"]
+    assert seen[0]["alive"] == [200, 401]
+    assert not os.path.exists(paths["path"])
+    warned = run_module(module.main, dict(paths, options={"registry-mirrors": ["https://dead.example"]},
+                                          on_dead_mirror="warn"), capsys)
+    assert warned["changed"] and os.path.exists(paths["path"])
+
+
+def test_the_previous_dropin_is_kept_for_the_rescue(paths, run_module, capsys):
+    run_module(module.main, dict(paths, proxy={"http_proxy": "http://old.internal:3128"}), capsys)
+    result = run_module(module.main, dict(paths, proxy={"http_proxy": "http://new.internal:3128"}), capsys)
+    assert result["previous_dropin_existed"]
+    assert "old.internal" in open(result["dropin_backup_file"]).read()

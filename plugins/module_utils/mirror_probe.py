@@ -1,0 +1,51 @@
+# -*- coding: utf-8 -*-
+# Copyright: djangodocker.deploy contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Ask a mirror, with a short bounded timeout, whether it answers.
+
+dockerd silently skips a registry mirror that does not answer and falls back
+to Docker Hub, which hangs where it is blocked; apt and pip wait long too. A
+short probe first turns a dead mirror into a clear error naming it.
+"""
+
+from __future__ import annotations
+
+from ansible.module_utils.six.moves.urllib.error import HTTPError, URLError
+from ansible.module_utils.urls import open_url
+
+
+def registry_probe_url(mirror):
+    """The URL that tells whether a registry mirror speaks the registry API."""
+    return mirror.rstrip("/") + "/v2/"
+
+
+def probe(url, timeout, alive_statuses=(200,)):
+    """None when URL answers with one of ALIVE_STATUSES within TIMEOUT seconds; else why not."""
+    try:
+        response = open_url(url, timeout=timeout, follow_redirects="all", validate_certs=True)
+        status = response.getcode()
+    except HTTPError as error:
+        status = error.code
+    except (URLError, OSError, ValueError) as error:
+        reason = getattr(error, "reason", error)
+        return "%s" % (reason,)
+    except Exception as error:  # pylint: disable=broad-except
+        # open_url raises library-specific errors (SSL, ConnectionError); all mean "not usable".
+        return "%s" % (error,)
+    if status in alive_statuses:
+        return None
+    return "HTTP %s" % status
+
+
+def probe_all(targets, timeout):
+    """[{"name", "url", "reason"}] for each target {"name", "url", "alive"} that is not usable."""
+    failures = []
+    for target in targets:
+        reason = probe(target["url"], timeout, tuple(target.get("alive") or (200,)))
+        if reason is not None:
+            failures.append({"name": target["name"], "url": target["url"], "reason": reason})
+    return failures
+
+
+def describe(failures):
+    return "; ".join("%s %s: %s" % (f["name"], f["url"], f["reason"]) for f in failures)

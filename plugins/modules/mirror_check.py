@@ -1,0 +1,138 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: djangodocker.deploy contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+module: mirror_check
+short_description: Check from the host, with a short timeout, that the mirrors a step will use answer
+version_added: 0.2.0
+description:
+  - Asks each URL, from the host and with a bounded timeout, whether it answers, and fails
+    (or only warns) naming every one that does not, with the reason, before anything is
+    changed. A registry mirror is asked for C(/v2/), which every registry answers.
+  - With O(engine_registry_mirrors), the registry mirrors the running Docker engine uses
+    are read with C(docker info) and checked too.
+  - dockerd silently skips a registry mirror that does not answer and falls back to Docker
+    Hub, which hangs where it is blocked; this turns that into a clear error.
+author: djangodocker.deploy developers (!UNKNOWN)
+extends_documentation_fragment:
+  - djangodocker.deploy.attributes
+attributes:
+  check_mode:
+    support: full
+  diff_mode:
+    support: none
+options:
+  urls:
+    description: What to check.
+    type: list
+    elements: dict
+    default: []
+    suboptions:
+      name:
+        description: What the URL is, for the message (e.g. C(PyPI index)).
+        type: str
+        required: true
+      url:
+        description: The URL to ask.
+        type: str
+        required: true
+      alive:
+        description: HTTP statuses that mean the mirror answers.
+        type: list
+        elements: int
+        default: [200]
+  engine_registry_mirrors:
+    description: Also check the registry mirrors the host's Docker engine is configured with.
+    type: bool
+    default: false
+  timeout:
+    description: Seconds to wait for each URL.
+    type: int
+    default: 10
+  on_failure:
+    description: C(fail) the task, or only C(warn), when a mirror does not answer.
+    type: str
+    choices: [fail, warn]
+    default: fail
+notes:
+  - Read-only; it never reports C(changed).
+"""
+
+EXAMPLES = r"""
+- name: Check the PyPI index and the engine's registry mirrors before a build
+  djangodocker.deploy.mirror_check:
+    urls:
+      - name: PyPI index
+        url: https://mirrors.aliyun.com/pypi/simple/pip/
+    engine_registry_mirrors: true
+"""
+
+RETURN = r"""
+checked:
+  description: The URLs that were asked.
+  returned: always
+  type: list
+  elements: str
+failures:
+  description: Each URL that did not answer, with C(name), C(url) and C(reason).
+  returned: always
+  type: list
+  elements: dict
+"""
+
+import json
+
+from ansible.module_utils.basic import AnsibleModule
+
+from ansible_collections.djangodocker.deploy.plugins.module_utils.mirror_probe import (
+    describe,
+    probe_all,
+    registry_probe_url,
+)
+
+
+def engine_mirrors(module):
+    docker = module.get_bin_path("docker")
+    if docker is None:
+        return []
+    code, out, dummy = module.run_command([docker, "info", "--format", "{{json .RegistryConfig.Mirrors}}"])
+    if code != 0:
+        return []
+    return json.loads(out or "null") or []
+
+
+def main():
+    module = AnsibleModule(
+        argument_spec=dict(
+            urls=dict(type="list", elements="dict", default=[], options=dict(
+                name=dict(type="str", required=True),
+                url=dict(type="str", required=True),
+                alive=dict(type="list", elements="int", default=[200]),
+            )),
+            engine_registry_mirrors=dict(type="bool", default=False),
+            timeout=dict(type="int", default=10),
+            on_failure=dict(type="str", choices=["fail", "warn"], default="fail"),
+        ),
+        supports_check_mode=True,
+    )
+    targets = list(module.params["urls"])
+    if module.params["engine_registry_mirrors"]:
+        targets += [{"name": "registry mirror", "url": registry_probe_url(m), "alive": [200, 401]}
+                    for m in engine_mirrors(module)]
+    failures = probe_all(targets, module.params["timeout"])
+    result = dict(changed=False, checked=[t["url"] for t in targets], failures=failures)
+    if failures:
+        message = "These mirrors did not answer within %ss: %s" % (module.params["timeout"], describe(failures))
+        if module.params["on_failure"] == "fail":
+            module.fail_json(msg=message + ". Nothing was changed. Check the URLs, or choose another mirror.",
+                             **result)
+        module.warn(message)
+    module.exit_json(**result)
+
+
+if __name__ == "__main__":
+    main()

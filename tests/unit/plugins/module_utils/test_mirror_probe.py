@@ -1,0 +1,58 @@
+"""Mirror probes: a dead or wrong mirror is named, with the reason, quickly."""
+
+import http.server
+import threading
+
+import pytest
+
+from ansible_collections.djangodocker.deploy.plugins.module_utils import mirror_probe
+
+
+@pytest.fixture(scope="module")
+def server():
+    """A local server: /v2/ answers 401 (a registry), /simple/ 200, anything else 404."""
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802 (the name http.server calls)
+            status = {"/v2/": 401, "/simple/pip/": 200}.get(self.path, 404)
+            self.send_response(status)
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    httpd = http.server.HTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield "http://127.0.0.1:%d" % httpd.server_address[1]
+    httpd.shutdown()
+
+
+def test_a_registry_is_asked_for_its_api_root():
+    assert mirror_probe.registry_probe_url("https://x.mirror.aliyuncs.com/") == "https://x.mirror.aliyuncs.com/v2/"
+
+
+def test_live_mirrors_pass(server):
+    assert mirror_probe.probe(server + "/simple/pip/", 2) is None
+    assert mirror_probe.probe(server + "/v2/", 2, (200, 401)) is None
+
+
+def test_a_wrong_path_is_named_with_its_status(server):
+    assert mirror_probe.probe(server + "/nothing/", 2) == "HTTP 404"
+
+
+def test_a_dead_mirror_is_named_with_the_reason():
+    # Port 9 on loopback: nothing listens, the connection is refused at once.
+    reason = mirror_probe.probe("http://127.0.0.1:9/simple/", 2)
+    assert reason and "refused" in reason.lower()
+
+
+def test_failures_name_every_dead_mirror(server):
+    failures = mirror_probe.probe_all([
+        {"name": "PyPI index", "url": server + "/simple/pip/"},
+        {"name": "registry mirror", "url": "http://127.0.0.1:9/v2/", "alive": [200, 401]},
+        {"name": "docker-ce repository", "url": server + "/linux/debian/gpg"},
+    ], 2)
+    assert [f["name"] for f in failures] == ["registry mirror", "docker-ce repository"]
+    text = mirror_probe.describe(failures)
+    assert "registry mirror http://127.0.0.1:9/v2/:" in text and "HTTP 404" in text

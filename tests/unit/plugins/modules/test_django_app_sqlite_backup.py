@@ -1,0 +1,71 @@
+"""django_app_sqlite_backup: consistent copies, N kept, and a restore that brings rows back."""
+
+import os
+import sqlite3
+
+from ansible_collections.djangodocker.deploy.plugins.modules import django_app_sqlite_backup as module
+
+
+def rows(path):
+    return sqlite3.connect(path).execute("select x from notes order by x").fetchall()
+
+
+def make_db(path, values):
+    db = sqlite3.connect(path)
+    db.execute("create table if not exists notes(x)")
+    db.executemany("insert into notes values (?)", [(v,) for v in values])
+    db.commit()
+    db.close()
+
+
+def test_no_database_no_backup(tmp_path, run_module, capsys):
+    result = run_module(module.main, {"database": str(tmp_path / "db.sqlite3"),
+                                      "backup_dir": str(tmp_path / "backups")}, capsys)
+    assert result["changed"] is False and result["backup"] == ""
+
+
+def test_a_backup_restores_what_a_migration_dropped(tmp_path, run_module, capsys):
+    db = str(tmp_path / "db.sqlite3")
+    make_db(db, ["kept"])
+    args = {"database": db, "backup_dir": str(tmp_path / "backups"), "label": "pre-migrate"}
+    made = run_module(module.main, args, capsys)
+    assert made["changed"] and made["backup"].endswith("-pre-migrate.sqlite3")
+    assert oct(os.stat(made["backup"]).st_mode & 0o777) == "0o640"
+    sqlite3.connect(db).execute("drop table notes").connection.commit()
+    restored = run_module(module.main, dict(args, state="restore", restore_from=made["backup"]), capsys)
+    assert restored["backup"] == made["backup"]
+    assert rows(db) == [("kept",)]
+
+
+def test_only_the_newest_are_kept(tmp_path, run_module, capsys):
+    db = str(tmp_path / "db.sqlite3")
+    make_db(db, ["a"])
+    args = {"database": db, "backup_dir": str(tmp_path / "backups"), "keep": 2}
+    made = [run_module(module.main, args, capsys)["backup"] for dummy in range(4)]
+    assert module.backups_in(args["backup_dir"]) == made[-2:]
+
+
+def test_restore_without_a_name_takes_the_newest(tmp_path, run_module, capsys):
+    db = str(tmp_path / "db.sqlite3")
+    make_db(db, ["first"])
+    args = {"database": db, "backup_dir": str(tmp_path / "backups")}
+    run_module(module.main, args, capsys)
+    make_db(db, ["second"])
+    newest = run_module(module.main, args, capsys)["backup"]
+    make_db(db, ["third"])
+    assert run_module(module.main, dict(args, state="restore"), capsys)["backup"] == newest
+    assert rows(db) == [("first",), ("second",)]
+
+
+def test_nothing_to_restore_is_a_clear_error(tmp_path, run_module, capsys):
+    result = run_module(module.main, {"database": str(tmp_path / "db.sqlite3"), "state": "restore",
+                                      "backup_dir": str(tmp_path / "none")}, capsys)
+    assert result["failed"] and "No backup to restore in" in result["msg"]
+
+
+def test_check_mode_writes_nothing(tmp_path, run_module, capsys):
+    db = str(tmp_path / "db.sqlite3")
+    make_db(db, ["a"])
+    result = run_module(module.main, {"database": db, "backup_dir": str(tmp_path / "b"),
+                                      "_ansible_check_mode": True}, capsys)
+    assert result["changed"] and not os.path.exists(tmp_path / "b")
