@@ -9,6 +9,7 @@ primary key, so a subkey's fingerprint never stands for a key of its own.
 
 from __future__ import annotations
 
+import glob
 import os
 import shutil
 import subprocess
@@ -77,6 +78,43 @@ def keyring_fingerprints(path):
         return key_fingerprints(data)
     except KeyProblem:
         return {"primary": [], "subkeys": []}
+
+
+# Where apt-key put keys that apt then trusts for every source.
+GLOBAL_KEYRINGS = ["/etc/apt/trusted.gpg", "/etc/apt/trusted.gpg.d/*.gpg", "/etc/apt/trusted.gpg.d/*.asc"]
+
+
+def global_keyrings_with(fingerprint, patterns=None):
+    """apt's global key rings (apt-key's) that hold FINGERPRINT as a primary key."""
+    found = []
+    for pattern in patterns or GLOBAL_KEYRINGS:
+        for path in sorted(glob.glob(pattern)):
+            keys = keyring_fingerprints(path)
+            if keys and fingerprint in keys["primary"]:
+                found.append(path)
+    return found
+
+
+def remove_from_keyring(path, fingerprint):
+    """Take FINGERPRINT out of the key ring PATH (the file goes when it held nothing else)."""
+    keys = keyring_fingerprints(path) or {"primary": []}
+    if keys["primary"] == [fingerprint]:
+        os.unlink(path)
+        return
+    if path.endswith(".asc"):
+        raise KeyProblem("%s holds %s among other keys; gpg cannot rewrite an armored key ring: "
+                         "remove that key from it by hand" % (path, fingerprint))
+    home = tempfile.mkdtemp(prefix="djd-gpg-")
+    try:
+        code, dummy, err = _gpg(["--no-default-keyring", "--keyring", path, "--yes", "--delete-keys", fingerprint],
+                                home=home)
+    finally:
+        shutil.rmtree(home, ignore_errors=True)
+    if code != 0:
+        raise KeyProblem("gpg could not remove %s from %s: %s" % (fingerprint, path, err.strip()))
+    for leftover in (path + "~",):
+        if os.path.exists(leftover):
+            os.unlink(leftover)
 
 
 def export_one_key(data, fingerprint):

@@ -29,6 +29,13 @@ options:
     description: The key ring to write (its folder is created, mode 0755).
     type: path
     required: true
+  untrust_elsewhere:
+    description:
+      - Also take the pinned key out of apt's global key rings, where C(apt-key add) put it
+        (C(/etc/apt/trusted.gpg), C(/etc/apt/trusted.gpg.d)): there apt trusts it for every source,
+        and apt refuses a source whose C(Signed-By) names a key it also trusts globally.
+    type: bool
+    default: true
   timeout:
     description: Seconds to wait for the mirror.
     type: int
@@ -57,6 +64,11 @@ found:
   description: Primary and subkey fingerprints in the downloaded file.
   returned: when the file was downloaded
   type: dict
+untrusted:
+  description: Global key rings the pinned key was taken out of.
+  returned: success
+  type: list
+  elements: str
 left_out:
   description: Primary keys of the downloaded file that were not written.
   returned: success
@@ -82,6 +94,8 @@ from ansible_collections.djangodocker.deploy.plugins.module_utils.host_files imp
 from ansible_collections.djangodocker.deploy.plugins.module_utils.openpgp import (
     KeyProblem,
     export_one_key,
+    global_keyrings_with,
+    remove_from_keyring,
     key_fingerprints,
     normalise_fingerprint,
 )
@@ -105,6 +119,7 @@ def main():
             url=dict(type="str", required=True),
             fingerprint=dict(type="str", required=True),
             dest=dict(type="path", required=True),
+            untrust_elsewhere=dict(type="bool", default=True),
             timeout=dict(type="int", default=30),
         ),
         supports_check_mode=True,
@@ -120,9 +135,14 @@ def main():
         key, found = pinned_key(data, fingerprint, url)
         reasons = ensure_folder(os.path.dirname(module.params["dest"]), "0755", check_mode=module.check_mode)
         reasons += ensure_file(module.params["dest"], key, "0644", check_mode=module.check_mode)
+        untrusted = global_keyrings_with(fingerprint) if module.params["untrust_elsewhere"] else []
+        for path in untrusted:
+            reasons.append("%s (apt-key) trusted the key for every source" % path)
+            if not module.check_mode:
+                remove_from_keyring(path, fingerprint)
     except (KeyProblem, FileProblem) as error:
         module.fail_json(msg=str(error))
-    module.exit_json(changed=bool(reasons), reasons=reasons, found=found,
+    module.exit_json(changed=bool(reasons), reasons=reasons, found=found, untrusted=untrusted,
                      left_out=[f for f in found["primary"] if f != fingerprint])
 
 

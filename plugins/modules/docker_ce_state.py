@@ -121,6 +121,11 @@ packages:
   description: For each package dpkg knows, its C(version), C(selection) and whether it is C(installed).
   returned: always
   type: dict
+globally_trusted:
+  description: apt-key's global key rings (C(/etc/apt/trusted.gpg), C(trusted.gpg.d)) that hold the pinned key.
+  returned: always
+  type: list
+  elements: str
 legacy_sources:
   description: One-line sources (file and line) that point at a docker-ce repository, as C(add-apt-repository) writes them.
   returned: always
@@ -139,6 +144,7 @@ from ansible_collections.djangodocker.deploy.plugins.module_utils.host_files imp
     read_text,
 )
 from ansible_collections.djangodocker.deploy.plugins.module_utils.openpgp import (
+    global_keyrings_with,
     keyring_fingerprints,
     normalise_fingerprint,
 )
@@ -253,6 +259,8 @@ def decide(host, want):
                 reasons.append("the source's %s is %r, not %r" % (key, source.get(key), value))
     for line in host["legacy_sources"]:
         reasons.append("%s still has the one-line source %r" % (line["file"], line["line"]))
+    for path in host.get("globally_trusted", []):
+        reasons.append("%s (apt-key) makes apt trust the pinned key for every source" % path)
     installed = {name: p for name, p in host["packages"].items() if p["installed"]}
     for name in want["packages"]:
         if name not in installed:
@@ -297,6 +305,7 @@ def read_host(params):
         "service_enabled": run(["systemctl", "is-enabled", "docker"])[1].strip() == "enabled",
         "docker_group": group_members(run(["getent", "group", "docker"])[1]),
         "legacy_sources": legacy_sources(lists, repo_url),
+        "globally_trusted": global_keyrings_with(normalise_fingerprint(params["fingerprint"])),
     }
 
 
@@ -331,6 +340,7 @@ def main():
         keyring=host["keyring"],
         packages=host["packages"],
         legacy_sources=host["legacy_sources"],
+        globally_trusted=host["globally_trusted"],
     )
 
 

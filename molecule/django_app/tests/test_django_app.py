@@ -101,3 +101,22 @@ def test_no_secret_in_the_container_configuration(host):
     # The app reads it from the read-only mount.
     mount = [m for m in json.loads(inspect)[0]["Mounts"] if m["Destination"] == "/run/djangodocker/app.env"]
     assert mount and mount[0]["RW"] is False
+
+
+def test_container_is_hardened(host):
+    config = json.loads(host.check_output("docker container inspect mysite"))[0]["HostConfig"]
+    assert config["CapDrop"] == ["ALL"]
+    assert "no-new-privileges:true" in config["SecurityOpt"]
+    assert config["ReadonlyRootfs"] is True
+    assert config["PidsLimit"] == 512
+    assert "/tmp" in config["Tmpfs"]
+
+
+def test_django_errors_reach_docker_logs(host):
+    # A Host header outside ALLOWED_HOSTS: Django logs it at ERROR, which its own
+    # default (DEBUG off) would only mail to the admins.
+    code = curl(host, f"-o /dev/null -w '%{{http_code}}' -H 'Host: not-allowed.invalid' {SITE}/healthz")
+    assert code == "400"
+    logs = host.run("docker logs --since 5m mysite")
+    assert "Invalid HTTP_HOST header: 'not-allowed.invalid'" in logs.stdout + logs.stderr
+

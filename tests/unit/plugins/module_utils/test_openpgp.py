@@ -1,5 +1,7 @@
 """OpenPGP key files: primary keys and subkeys, and exporting one key alone."""
 
+import subprocess
+
 import pytest
 
 from ansible_collections.djangodocker.deploy.plugins.module_utils import openpgp
@@ -65,3 +67,33 @@ def test_an_unreadable_keyring_has_no_keys(tmp_path):
     path = tmp_path / "broken.asc"
     path.write_bytes(b"not a key")
     assert openpgp.keyring_fingerprints(str(path)) == {"primary": [], "subkeys": []}
+
+
+def dearmor(armors, path):
+    """A binary key ring in the format apt-key writes (OpenPGP packets, not a keybox)."""
+    path.write_bytes(b"".join(subprocess.run(["gpg", "--dearmor"], input=armor, check=True,
+                                             capture_output=True).stdout for armor in armors))
+
+
+def test_apt_keys_global_key_rings_are_found_and_cleaned(gpg_keys, tmp_path):
+    pinned, other = gpg_keys["pinned"], gpg_keys["other"]
+    trusted = tmp_path / "trusted.gpg"
+    dearmor([pinned["armor"], other["armor"]], trusted)
+    alone = tmp_path / "docker.asc"
+    alone.write_bytes(pinned["armor"])
+    unrelated = tmp_path / "unrelated.asc"
+    unrelated.write_bytes(other["armor"])
+    patterns = [str(trusted), str(tmp_path / "*.asc")]
+    assert openpgp.global_keyrings_with(pinned["fpr"], patterns) == [str(trusted), str(alone)]
+    openpgp.remove_from_keyring(str(trusted), pinned["fpr"])
+    openpgp.remove_from_keyring(str(alone), pinned["fpr"])
+    assert openpgp.keyring_fingerprints(str(trusted))["primary"] == [other["fpr"]]
+    assert not alone.exists() and unrelated.exists()
+    assert openpgp.global_keyrings_with(pinned["fpr"], patterns) == []
+
+
+def test_a_mixed_armored_key_ring_is_not_rewritten(gpg_keys, tmp_path):
+    mixed = tmp_path / "mixed.asc"
+    mixed.write_bytes(gpg_keys["pinned"]["armor"] + gpg_keys["other"]["armor"])
+    with pytest.raises(openpgp.KeyProblem, match="remove that key from it by hand"):
+        openpgp.remove_from_keyring(str(mixed), gpg_keys["pinned"]["fpr"])

@@ -41,6 +41,11 @@ def serve(monkeypatch):
     return serve
 
 
+@pytest.fixture(autouse=True)
+def no_global_keyrings(monkeypatch):
+    monkeypatch.setattr(module, "global_keyrings_with", lambda fingerprint: [])
+
+
 def test_the_module_writes_the_pinned_key_once(gpg_keys, serve, tmp_path, run_module, capsys):
     serve(gpg_keys["pinned"]["armor"] + gpg_keys["other"]["armor"])
     dest = tmp_path / "keyrings" / "docker.asc"

@@ -62,6 +62,7 @@ def test_a_converged_host_is_in_place():
     (changed(source=dict(FIELDS, URIs="https://download.docker.com/linux/debian")), "the source's URIs is"),
     (changed(source=dict(FIELDS, **{"Signed-By": "/usr/share/keyrings/other.gpg"})), "the source's Signed-By"),
     (changed(legacy_sources=[{"file": "/etc/apt/sources.list", "line": "deb x"}]), "still has the one-line source"),
+    (changed(globally_trusted=["/etc/apt/trusted.gpg"]), "(apt-key) makes apt trust the pinned key"),
     (changed(packages={k: v for k, v in HOST["packages"].items() if k != "docker-ce-cli"}),
      "package docker-ce-cli is not installed"),
     (changed(packages=dict(HOST["packages"], **{"containerd.io": package(installed=False)})),
