@@ -99,3 +99,17 @@ def test_registry_serves_python_under_docker_hub_names():
         manifest = get(f"{REGISTRY}/v2/library/python/manifests/{tag}",
                        {"Accept": "application/vnd.docker.distribution.manifest.v2+json"})
         assert b'"layers"' in manifest
+
+
+@pytest.mark.parametrize("suite", SUITES)
+def test_the_rogue_mirror_serves_two_keys_and_signs_with_the_other(keyring, suite, tmp_path):
+    base = f"{MIRROR}/docker-ce-rogue/linux/debian"
+    listed = subprocess.run(["gpg", "--batch", "--with-colons", "--show-keys"], input=get(f"{base}/gpg"),
+                            capture_output=True, check=True).stdout.decode()
+    primaries = re.findall(r"^pub:.*\nfpr:+([0-9A-F]+):", listed, re.M)
+    assert len(primaries) == 2 and FINGERPRINT in primaries
+    inrelease = tmp_path / "InRelease"
+    inrelease.write_bytes(get(f"{base}/dists/{suite}/InRelease"))
+    # The world's key alone does not verify it.
+    assert subprocess.run(["gpg", "--batch", "--homedir", str(keyring), "--verify", str(inrelease)],
+                          capture_output=True, check=False).returncode != 0

@@ -27,6 +27,17 @@ ensure_signing_key() {
   cat "$DJD_STATE/gnupg/fingerprint"
 }
 
+# A second key, that nobody should trust: the "mirror's own key" of the
+# pinned-key test (a mirror serving Docker's key plus its own).
+ensure_rogue_key() {
+  if [ ! -s "$DJD_STATE/gnupg/rogue-fingerprint" ]; then
+    world_gpg --passphrase '' --quick-gen-key "rogue mirror key <rogue@djangodocker.invalid>" rsa3072 sign never
+    world_gpg --with-colons --list-keys rogue@djangodocker.invalid | awk -F: '/^fpr:/ {print $10; exit}' \
+      > "$DJD_STATE/gnupg/rogue-fingerprint"
+  fi
+  cat "$DJD_STATE/gnupg/rogue-fingerprint"
+}
+
 # Fetch Debian's docker.io, containerd and runc for SUITE, using the VM image
 # of that release (its apt knows the suite).
 download_debian_docker() {
@@ -202,4 +213,21 @@ build_apt_repo() {
   done
   world_gpg --armor --export "$fpr" > "$base/debian/gpg"
   cp "$base/debian/gpg" "$base/ubuntu/gpg"
+  build_rogue_repo "$out" "$fpr"
+}
+
+# <out>/docker-ce-rogue: the same packages, its gpg file holding the world's
+# key AND a rogue key, its Release signed by the rogue key only. A client
+# that trusts only the pinned (world) key must refuse it.
+build_rogue_repo() {
+  local out=$1 fpr=$2 rogue suite
+  local rbase="$out/docker-ce-rogue/linux/debian"
+  rogue=$(ensure_rogue_key)
+  rm -rf "$out/docker-ce-rogue"; mkdir -p "$rbase/dists"
+  for suite in "${APT_SUITES[@]}"; do
+    mkdir -p "$rbase/dists/$suite"
+    cp -al "$out/docker-ce/linux/debian/dists/$suite/pool" "$rbase/dists/$suite/pool"
+    index_suite "$rbase" "$suite" "$rogue"
+  done
+  { world_gpg --armor --export "$fpr"; world_gpg --armor --export "$rogue"; } > "$rbase/gpg"
 }
