@@ -12,12 +12,12 @@ version_added: 0.2.0
 description:
   - Makes the app's folder (root's, 0755), its data folder (the app user's, 0750), the
     secret key file (generated once on the host when no key is given, root's, 0600) and the
-    environment file the container reads (root's, group the app's, 0640: it is mounted
+    environment file the container reads (root's, group the app's, 0640; it is mounted
     read-only into the container, so no secret is in the container's configuration) what
     they should be, and reports what was out of place.
   - Refuses, before changing anything, to go on when a container of the app's name exists
     that the role did not make (no C(djangodocker.deploy.app) label, and not a release
-    image of the app), unless O(replace_container) is true: then that container is stopped
+    image of the app), unless O(replace_container) is true; then that container is stopped
     and renamed, never removed, and with O(carry_sqlite) its sqlite database is copied into
     the data folder when the data folder has none.
   - The secret key is compared and written on the host; it never travels back to the
@@ -99,6 +99,10 @@ reasons:
   returned: success
   type: list
   elements: str
+engine:
+  description: Whether a Docker engine's socket is on the host (a fresh host in check mode has none).
+  returned: success
+  type: bool
 requests:
   description: Whether the host's Python can import requests (the community.docker modules need it).
   returned: success
@@ -272,6 +276,7 @@ def main():
     except FileProblem as error:
         module.fail_json(msg=str(error))
     module.exit_json(changed=bool(reasons), reasons=reasons, env_sha256=hashlib.sha256(text).hexdigest(),
+                     engine=os.path.exists("/var/run/docker.sock"),
                      requests=importlib.util.find_spec("requests") is not None, **result)
 
 

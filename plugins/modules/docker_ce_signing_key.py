@@ -32,7 +32,7 @@ options:
   untrust_elsewhere:
     description:
       - Also take the pinned key out of apt's global key rings, where C(apt-key add) put it
-        (C(/etc/apt/trusted.gpg), C(/etc/apt/trusted.gpg.d)): there apt trusts it for every source,
+        (C(/etc/apt/trusted.gpg), C(/etc/apt/trusted.gpg.d)); there apt trusts it for every source,
         and apt refuses a source whose C(Signed-By) names a key it also trusts globally.
     type: bool
     default: true
@@ -131,6 +131,10 @@ def main():
         module.fail_json(msg="Could not download the signing key from %s: %s %s"
                          % (url, info["status"], info.get("msg", "")))
     data = response.read()
+    if module.check_mode and module.get_bin_path("gpg") is None:
+        # A fresh host in check mode: gpg is among what the role would install first.
+        module.exit_json(changed=True, reasons=["gpg is not installed yet; the key would be checked and "
+                                                "written after installing it"], untrusted=[], left_out=[])
     try:
         key, found = pinned_key(data, fingerprint, url)
         reasons = ensure_folder(os.path.dirname(module.params["dest"]), "0755", check_mode=module.check_mode)

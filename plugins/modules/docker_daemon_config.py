@@ -34,7 +34,7 @@ options:
   log_options:
     description:
       - Logging keys (C(log-driver), C(log-opts)) set unless the file already names another
-        C(log-driver): a host that logs to journald, say, keeps its logging. Keys in
+        C(log-driver), so a host that logs to journald, say, keeps its logging. Keys in
         O(options) always win.
     type: dict
     default: {}

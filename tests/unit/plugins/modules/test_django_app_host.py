@@ -38,6 +38,7 @@ def test_a_fresh_host_gets_everything_and_a_rerun_changes_nothing(args, run_modu
     assert first["env_sha256"] == hashlib.sha256(open(args["env_file"], "rb").read()).hexdigest()
     again = run_module(module.main, args, capsys)
     assert again["changed"] is False and again["reasons"] == []
+    assert again["engine"] == os.path.exists("/var/run/docker.sock")
     assert open(args["secret_file"]).read() == secret
 
 

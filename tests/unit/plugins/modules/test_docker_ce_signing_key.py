@@ -85,3 +85,13 @@ def test_a_dead_mirror_is_a_clear_error(serve, tmp_path, run_module, capsys):
     result = run_module(module.main, {"url": "http://m/gpg", "fingerprint": "A" * 40,
                                       "dest": str(tmp_path / "k.asc")}, capsys)
     assert result["failed"] and "Could not download the signing key from http://m/gpg: 404" in result["msg"]
+
+
+def test_check_mode_on_a_host_without_gpg_reports_instead_of_failing(serve, tmp_path, run_module, capsys,
+                                                                     monkeypatch, gpg_keys):
+    serve(gpg_keys["pinned"]["armor"])
+    monkeypatch.setattr(module.AnsibleModule, "get_bin_path", lambda self, name, *a, **k: None)
+    result = run_module(module.main, {"url": "http://m/gpg", "fingerprint": gpg_keys["pinned"]["fpr"],
+                                      "dest": str(tmp_path / "k.asc"), "_ansible_check_mode": True}, capsys)
+    assert result["changed"] and "gpg is not installed yet" in result["reasons"][0]
+    assert not (tmp_path / "k.asc").exists()
