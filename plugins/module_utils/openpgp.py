@@ -86,12 +86,25 @@ GLOBAL_KEYRINGS = ["/etc/apt/trusted.gpg", "/etc/apt/trusted.gpg.d/*.gpg", "/etc
 
 def global_keyrings_with(fingerprint, patterns=None):
     """apt's global key rings (apt-key's) that hold FINGERPRINT as a primary key."""
+    paths = [path for pattern in patterns or GLOBAL_KEYRINGS for path in sorted(glob.glob(pattern))]
+    if not paths:
+        return []
+    # One gpg run over all of them answers the usual case (the key is in none)
+    # cheaply; only then is each file read on its own to say which.
+    home = tempfile.mkdtemp(prefix="djd-gpg-")
+    try:
+        dummy, out, dummy = _gpg(["--show-keys"] + paths, home=home)
+    except KeyProblem:
+        return []
+    finally:
+        shutil.rmtree(home, ignore_errors=True)
+    if fingerprint not in parse_colons(out)["primary"]:
+        return []
     found = []
-    for pattern in patterns or GLOBAL_KEYRINGS:
-        for path in sorted(glob.glob(pattern)):
-            keys = keyring_fingerprints(path)
-            if keys and fingerprint in keys["primary"]:
-                found.append(path)
+    for path in paths:
+        keys = keyring_fingerprints(path)
+        if keys and fingerprint in keys["primary"]:
+            found.append(path)
     return found
 
 
