@@ -119,4 +119,3 @@ def test_django_errors_reach_docker_logs(host):
     assert code == "400"
     logs = host.run("docker logs --since 5m mysite")
     assert "Invalid HTTP_HOST header: 'not-allowed.invalid'" in logs.stdout + logs.stderr
-
