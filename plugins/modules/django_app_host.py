@@ -15,6 +15,9 @@ description:
     environment file the container reads (root's, group the app's, 0640; it is mounted
     read-only into the container, so no secret is in the container's configuration) what
     they should be, and reports what was out of place.
+  - The environment file is named by its content (C(<env_dir>/release-<checksum>.env)), so a
+    release set aside keeps reading the environment it was started with and a rollback is
+    exact; the release module removes the files no container mounts.
   - Refuses, before changing anything, to go on when a container of the app's name exists
     that the role did not make (no C(djangodocker.deploy.app) label, and not a release
     image of the app), unless O(replace_container) is true; then that container is stopped
@@ -46,8 +49,8 @@ options:
     description: The secret key to use; empty generates one once and keeps it in O(secret_file).
     type: str
     default: ""
-  env_file:
-    description: The environment file for the container.
+  env_dir:
+    description: The folder of the environment files (root's, 0750).
     type: path
     required: true
   secret_env_name:
@@ -88,7 +91,7 @@ EXAMPLES = r"""
     data_dir: /srv/django/mysite/data
     uid: 10001
     secret_file: /srv/django/mysite/secret_key
-    env_file: /srv/django/mysite/app.env
+    env_dir: /srv/django/mysite/env
     env:
       DJANGO_ALLOWED_HOSTS: '["example.com"]'
 """
@@ -109,6 +112,10 @@ requests:
   type: bool
 env_sha256:
   description: Checksum of the environment file, for a container label that changes when the file does.
+  returned: success
+  type: str
+env_file:
+  description: The environment file of this release, to mount into its container.
   returned: success
   type: str
 replaced:
@@ -141,6 +148,7 @@ NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 SECRET_MODE = "0600"
 # Mounted read-only into the container, whose user is in the file's group.
 ENV_MODE = "0640"
+ENV_DIR_MODE = "0750"
 LABEL = "djangodocker.deploy.app"
 
 
@@ -237,7 +245,7 @@ def main():
             uid=dict(type="int", required=True),
             secret_file=dict(type="path", required=True),
             secret_key=dict(type="str", default="", no_log=True),
-            env_file=dict(type="path", required=True),
+            env_dir=dict(type="path", required=True),
             secret_env_name=dict(type="str", default="DJANGO_SECRET_KEY"),
             env=dict(type="dict", default={}, no_log=True),
             container_name=dict(type="str", default=""),
@@ -272,10 +280,13 @@ def main():
         secret, secret_reasons = host_secret(params, check)
         reasons += secret_reasons
         text = env_text(params["secret_env_name"], secret, params["env"]).encode("utf-8")
-        reasons += ensure_file(params["env_file"], text, ENV_MODE, 0, params["uid"], check_mode=check, secret=True)
+        checksum = hashlib.sha256(text).hexdigest()
+        env_file = os.path.join(params["env_dir"], "release-%s.env" % checksum[:16])
+        reasons += ensure_folder(params["env_dir"], ENV_DIR_MODE, check_mode=check)
+        reasons += ensure_file(env_file, text, ENV_MODE, 0, params["uid"], check_mode=check, secret=True)
     except FileProblem as error:
         module.fail_json(msg=str(error))
-    module.exit_json(changed=bool(reasons), reasons=reasons, env_sha256=hashlib.sha256(text).hexdigest(),
+    module.exit_json(changed=bool(reasons), reasons=reasons, env_sha256=checksum, env_file=env_file,
                      engine=os.path.exists("/var/run/docker.sock"),
                      requests=importlib.util.find_spec("requests") is not None, **result)
 

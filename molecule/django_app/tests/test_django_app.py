@@ -96,11 +96,13 @@ def test_no_secret_in_the_container_configuration(host):
     config = json.loads(inspect)[0]["Config"]
     assert not [e for e in config["Env"] if e.startswith("DJANGO_SECRET_KEY=")]
     assert config["Labels"]["djangodocker.deploy.app"] == "mysite"
-    env_file = host.file("/srv/django/mysite/app.env")
-    assert env_file.mode == 0o640 and env_file.user == "root" and env_file.gid == 10001
-    # The app reads it from the read-only mount.
+    # The app reads its environment file from a read-only mount; the file is
+    # this release's own (named by its content), root's, readable by the app's group.
     mount = [m for m in json.loads(inspect)[0]["Mounts"] if m["Destination"] == "/run/djangodocker/app.env"]
     assert mount and mount[0]["RW"] is False
+    assert mount[0]["Source"].startswith("/srv/django/mysite/env/release-")
+    env_file = host.file(mount[0]["Source"])
+    assert env_file.mode == 0o640 and env_file.user == "root" and env_file.gid == 10001
 
 
 def test_container_is_hardened(host):

@@ -15,7 +15,7 @@ SECRET = "vaulted-secret-key-value"
 def args(tmp_path):
     root = tmp_path / "srv" / "mysite"
     return {"root": str(root), "data_dir": str(root / "data"), "uid": 10001,
-            "secret_file": str(root / "secret_key"), "env_file": str(root / "app.env"),
+            "secret_file": str(root / "secret_key"), "env_dir": str(root / "env"),
             "env": {"DJANGO_ALLOWED_HOSTS": '["example.com"]', "API_TOKEN": "token-value"}}
 
 
@@ -26,16 +26,20 @@ def mode(path):
 def test_a_fresh_host_gets_everything_and_a_rerun_changes_nothing(args, run_module, capsys):
     first = run_module(module.main, args, capsys)
     assert first["changed"]
+    env_file = first["env_file"]
+    # Named by its content: a release set aside keeps the file it was started with.
+    assert env_file == os.path.join(args["env_dir"], "release-%s.env" % first["env_sha256"][:16])
+    assert mode(args["env_dir"]) == "0o750"
     secret = open(args["secret_file"]).read()
     assert len(secret) >= 50
-    assert mode(args["secret_file"]) == "0o600" and mode(args["env_file"]) == "0o640"
+    assert mode(args["secret_file"]) == "0o600" and mode(env_file) == "0o640"
     # Readable by the app's group only: it is mounted read-only into the container.
-    assert os.stat(args["env_file"]).st_uid == 0 and os.stat(args["env_file"]).st_gid == 10001
+    assert os.stat(env_file).st_uid == 0 and os.stat(env_file).st_gid == 10001
     assert mode(args["data_dir"]) == "0o750" and os.stat(args["data_dir"]).st_uid == 10001
-    assert open(args["env_file"]).read() == (
+    assert open(env_file).read() == (
         "DJANGO_SECRET_KEY=%s\nDJANGO_ALLOWED_HOSTS=[\"example.com\"]\nAPI_TOKEN=token-value\n" % secret)
     assert secret not in json.dumps(first)
-    assert first["env_sha256"] == hashlib.sha256(open(args["env_file"], "rb").read()).hexdigest()
+    assert first["env_sha256"] == hashlib.sha256(open(env_file, "rb").read()).hexdigest()
     again = run_module(module.main, args, capsys)
     assert again["changed"] is False and again["reasons"] == []
     assert again["engine"] == os.path.exists("/var/run/docker.sock")
@@ -44,21 +48,21 @@ def test_a_fresh_host_gets_everything_and_a_rerun_changes_nothing(args, run_modu
 
 def test_a_given_secret_key_is_used_and_never_returned(args, run_module, capsys):
     result = run_module(module.main, dict(args, secret_key=SECRET), capsys)
-    assert "DJANGO_SECRET_KEY=%s\n" % SECRET in open(args["env_file"]).read()
+    assert "DJANGO_SECRET_KEY=%s\n" % SECRET in open(result["env_file"]).read()
     assert not os.path.exists(args["secret_file"])
     assert SECRET not in json.dumps(result)
 
 
 def test_drift_is_repaired_and_named_without_the_secret(args, run_module, capsys):
-    run_module(module.main, args, capsys)
+    env_file = run_module(module.main, args, capsys)["env_file"]
     os.chmod(args["data_dir"], 0o777)
-    with open(args["env_file"], "a") as handle:
+    with open(env_file, "a") as handle:
         handle.write("HAND_EDITED=1\n")
     result = run_module(module.main, args, capsys)
     assert result["changed"]
     assert "%s has mode 0777, not 0750" % args["data_dir"] in result["reasons"]
-    assert "%s has other content (not shown)" % args["env_file"] in result["reasons"]
-    assert "HAND_EDITED" not in open(args["env_file"]).read()
+    assert "%s has other content (not shown)" % env_file in result["reasons"]
+    assert "HAND_EDITED" not in open(env_file).read()
     assert "token-value" not in json.dumps(result)
 
 

@@ -1,0 +1,232 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: djangodocker.deploy contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+module: django_app_release
+short_description: Set a Django app's running release aside, put it back, or let it go
+version_added: 0.2.0
+description:
+  - A release switch that can always go back to exactly the release that served before. The
+    running container is stopped and renamed to C(<name>-previous) (O(state=aside)), never
+    removed, so its image, environment file, ports, volumes and restart policy stay as they
+    were.
+  - O(state=restore) removes the new release's container and renames the previous one back
+    and starts it; with no previous release, the new one is stopped (kept for its logs), so
+    that no later run takes it for a serving site.
+  - O(state=retire), once the new release is healthy, removes the previous release's container,
+    the one-off containers of earlier runs (C(<name>-migrate-*)), and the files and folders of
+    O(prune) (environment files, build folders of other releases) that the running container
+    does not mount and O(keep) does not name.
+  - An interrupted run is finished safely by the next one. When only C(<name>-previous) exists
+    (a run died between setting it aside and starting the new release), O(state=aside) keeps it
+    as the previous release. When both exist, C(<name>) is the release that was set to serve
+    and the older C(<name>-previous) is removed.
+author: djangodocker.deploy developers (!UNKNOWN)
+options:
+  name:
+    description: The app's container name.
+    type: str
+    required: true
+  state:
+    description: What to do (see the description).
+    type: str
+    choices: [aside, restore, retire]
+    required: true
+  stop_timeout:
+    description: Seconds the running release has to finish its requests when it is stopped.
+    type: int
+    default: 10
+  prune:
+    description:
+      - With O(state=retire), shell patterns of files and folders to remove unless the running
+        container mounts them or O(keep) names them.
+    type: list
+    elements: path
+    default: []
+  keep:
+    description: With O(state=retire), paths that O(prune) must not remove (the build folder of this release).
+    type: list
+    elements: path
+    default: []
+extends_documentation_fragment:
+  - djangodocker.deploy.attributes
+attributes:
+  check_mode:
+    support: full
+  diff_mode:
+    support: none
+notes:
+  - Uses the C(docker) command on the host (renaming a container has no community.docker module).
+"""
+
+EXAMPLES = r"""
+- name: Set the running release aside
+  djangodocker.deploy.django_app_release:
+    name: mysite
+    state: aside
+  register: previous
+
+- name: Put the previous release back after a failed switch
+  djangodocker.deploy.django_app_release:
+    name: mysite
+    state: restore
+
+- name: Let the previous release go once the new one is healthy
+  djangodocker.deploy.django_app_release:
+    name: mysite
+    state: retire
+    prune: ["/srv/django/mysite/env/*.env", "/srv/django/mysite/build/*"]
+    keep: ["/srv/django/mysite/build/0123456789ab"]
+"""
+
+RETURN = r"""
+previous_image:
+  description: Image of the release set aside (or kept aside by an interrupted run); empty when none.
+  returned: success
+  type: str
+restored:
+  description: With O(state=restore), whether a previous release was put back.
+  returned: success
+  type: bool
+actions:
+  description: What was done (or would be, in check mode), one sentence each.
+  returned: success
+  type: list
+  elements: str
+"""
+
+import glob
+import json
+import os
+import shutil
+
+from ansible.module_utils.basic import AnsibleModule
+
+
+class DockerCli:
+    """The few engine calls the switch needs, through the docker command."""
+
+    def __init__(self, module):
+        self.module = module
+
+    def inspect(self, name):
+        code, out, dummy = self.module.run_command(["docker", "container", "inspect", name])
+        if code != 0:
+            return None
+        found = json.loads(out)
+        return found[0] if found else None
+
+    def names(self, prefix):
+        code, out, err = self.module.run_command(
+            ["docker", "container", "ls", "--all", "--format", "{{.Names}}", "--filter", "name=^" + prefix])
+        if code != 0:
+            self.module.fail_json(msg="docker container ls failed: %s" % err.strip())
+        return [line for line in out.splitlines() if line.startswith(prefix)]
+
+    def run(self, *args):
+        self.module.run_command(["docker"] + list(args), check_rc=True)
+
+
+def previous_name(name):
+    return name + "-previous"
+
+
+def image_of(container):
+    return ((container or {}).get("Config") or {}).get("Image", "")
+
+
+def set_aside(docker, name, stop_timeout, check_mode):
+    """Stop and rename NAME to NAME-previous; (previous image, actions)."""
+    current, previous = docker.inspect(name), docker.inspect(previous_name(name))
+    if current is None:
+        # An interrupted run set the serving release aside and died: it stays the one to go back to.
+        return image_of(previous), []
+    actions = []
+    if previous is not None:
+        actions.append("removed %s, older than the release set to serve" % previous_name(name))
+        if not check_mode:
+            docker.run("rm", "--force", previous_name(name))
+    actions.append("stopped %s and renamed it to %s" % (name, previous_name(name)))
+    if not check_mode:
+        docker.run("stop", "--time", str(stop_timeout), name)
+        docker.run("rename", name, previous_name(name))
+    return image_of(current), actions
+
+
+def restore(docker, name, check_mode):
+    """Put NAME-previous back as NAME; (restored, actions)."""
+    current, previous = docker.inspect(name), docker.inspect(previous_name(name))
+    actions = []
+    if previous is None:
+        if current is not None and (current.get("State") or {}).get("Running"):
+            actions.append("stopped the failed release %s (there is no previous release)" % name)
+            if not check_mode:
+                docker.run("stop", name)
+        return False, actions
+    if current is not None:
+        actions.append("removed the failed release %s" % name)
+        if not check_mode:
+            docker.run("rm", "--force", name)
+    actions.append("renamed %s back to %s and started it" % (previous_name(name), name))
+    if not check_mode:
+        docker.run("rename", previous_name(name), name)
+        docker.run("start", name)
+    return True, actions
+
+
+def mounted_sources(container):
+    return {mount.get("Source") for mount in (container or {}).get("Mounts") or []}
+
+
+def retire(docker, name, prune, keep, check_mode):
+    """Remove NAME-previous, leftover one-off containers and what PRUNE matches; actions."""
+    actions = []
+    leftovers = [n for n in docker.names(name + "-") if n == previous_name(name) or n.startswith(name + "-migrate-")]
+    for leftover in leftovers:
+        actions.append("removed %s" % leftover)
+        if not check_mode:
+            docker.run("rm", "--force", leftover)
+    in_use = mounted_sources(docker.inspect(name)) | set(keep)
+    for pattern in prune:
+        for path in sorted(glob.glob(pattern)):
+            if path in in_use:
+                continue
+            actions.append("removed %s, which no release uses" % path)
+            if check_mode:
+                continue
+            if os.path.isdir(path) and not os.path.islink(path):
+                shutil.rmtree(path)
+            else:
+                os.unlink(path)
+    return actions
+
+
+def main():
+    module = AnsibleModule(
+        argument_spec=dict(
+            name=dict(type="str", required=True),
+            state=dict(type="str", required=True, choices=["aside", "restore", "retire"]),
+            stop_timeout=dict(type="int", default=10),
+            prune=dict(type="list", elements="path", default=[]),
+            keep=dict(type="list", elements="path", default=[]),
+        ),
+        supports_check_mode=True,
+    )
+    params, check = module.params, module.check_mode
+    docker = DockerCli(module)
+    result = {"previous_image": "", "restored": False}
+    if params["state"] == "aside":
+        result["previous_image"], actions = set_aside(docker, params["name"], params["stop_timeout"], check)
+    elif params["state"] == "restore":
+        result["restored"], actions = restore(docker, params["name"], check)
+    else:
+        actions = retire(docker, params["name"], params["prune"], params["keep"], check)
+    module.exit_json(changed=bool(actions), actions=actions, **result)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,116 @@
+"""django_app_release: set the serving release aside, put it back exactly, or let it go."""
+
+import os
+
+import pytest
+
+from ansible_collections.djangodocker.deploy.plugins.modules import django_app_release as module
+
+
+class FakeDocker:
+    """Containers by name, with the calls the module makes recorded."""
+
+    def __init__(self, **containers):
+        self.containers = containers
+        self.calls = []
+
+    def inspect(self, name):
+        return self.containers.get(name)
+
+    def names(self, prefix):
+        return [name for name in self.containers if name.startswith(prefix)]
+
+    def run(self, *args):
+        self.calls.append(args)
+        verb, rest = args[0], args[1:]
+        if verb == "rm":
+            del self.containers[rest[-1]]
+        elif verb == "rename":
+            self.containers[rest[1]] = self.containers.pop(rest[0])
+        elif verb in ("stop", "start"):
+            self.containers[rest[-1]]["State"]["Running"] = verb == "start"
+
+
+def container(image, running=True, mounts=()):
+    return {"Config": {"Image": image}, "State": {"Running": running},
+            "Mounts": [{"Source": source, "Destination": "/x"} for source in mounts]}
+
+
+def test_the_serving_release_is_stopped_and_renamed_never_removed():
+    docker = FakeDocker(mysite=container("mysite:old"))
+    image, actions = module.set_aside(docker, "mysite", 10, check_mode=False)
+    assert image == "mysite:old"
+    assert docker.calls == [("stop", "--time", "10", "mysite"), ("rename", "mysite", "mysite-previous")]
+    assert docker.containers["mysite-previous"]["State"]["Running"] is False
+    assert actions == ["stopped mysite and renamed it to mysite-previous"]
+
+
+def test_a_release_set_aside_by_an_interrupted_run_stays_the_one_to_go_back_to():
+    docker = FakeDocker(**{"mysite-previous": container("mysite:good", running=False)})
+    image, actions = module.set_aside(docker, "mysite", 10, check_mode=False)
+    assert (image, actions, docker.calls) == ("mysite:good", [], [])
+
+
+def test_an_older_release_aside_gives_way_to_the_one_that_serves():
+    docker = FakeDocker(**{"mysite": container("mysite:new"), "mysite-previous": container("mysite:older", False)})
+    image, dummy = module.set_aside(docker, "mysite", 10, check_mode=False)
+    assert image == "mysite:new"
+    assert docker.calls[0] == ("rm", "--force", "mysite-previous")
+    assert image_of(docker, "mysite-previous") == "mysite:new" and "mysite" not in docker.containers
+
+
+def test_restore_removes_the_failed_release_and_starts_the_previous_one_as_it_was():
+    previous = container("mysite:old", running=False, mounts=["/srv/env/release-old.env"])
+    docker = FakeDocker(**{"mysite": container("mysite:new"), "mysite-previous": previous})
+    restored, dummy = module.restore(docker, "mysite", check_mode=False)
+    assert restored is True
+    assert docker.calls == [("rm", "--force", "mysite"), ("rename", "mysite-previous", "mysite"), ("start", "mysite")]
+    # The very container that served before: same image, same mounts (its own environment file).
+    assert docker.containers["mysite"] is previous and previous["State"]["Running"] is True
+
+
+def test_a_failed_first_release_is_stopped_and_kept_for_its_logs():
+    docker = FakeDocker(mysite=container("mysite:new"))
+    restored, actions = module.restore(docker, "mysite", check_mode=False)
+    assert restored is False and docker.calls == [("stop", "mysite")]
+    assert actions == ["stopped the failed release mysite (there is no previous release)"]
+
+
+def test_retire_removes_the_previous_release_leftovers_and_unused_files(tmp_path):
+    kept, stale = tmp_path / "release-new.env", tmp_path / "release-old.env"
+    kept.write_text("A=1\n")
+    stale.write_text("A=0\n")
+    build = tmp_path / "build"
+    (build / "newtag").mkdir(parents=True)
+    (build / "oldtag").mkdir()
+    (build / "oldtag" / "Dockerfile").write_text("FROM x\n")
+    (build / "Dockerfile").write_text("FROM x\n")
+    docker = FakeDocker(**{"mysite": container("mysite:new", mounts=[str(kept)]),
+                           "mysite-previous": container("mysite:old", False),
+                           "mysite-migrate-abc-1": container("mysite:new", False),
+                           "mysite-other": container("other:1")})
+    actions = module.retire(docker, "mysite", [str(tmp_path / "*.env"), str(build / "*")], [str(build / "newtag")],
+                            check_mode=False)
+    assert sorted(docker.containers) == ["mysite", "mysite-other"]
+    assert kept.exists() and not stale.exists()
+    assert "removed %s, which no release uses" % stale in actions
+    # The build folders of other releases (and an older layout's files) go; this release's stays.
+    assert sorted(os.listdir(build)) == ["newtag"]
+
+
+@pytest.mark.parametrize("state", ["aside", "restore", "retire"])
+def test_check_mode_changes_nothing(state, tmp_path):
+    stale = tmp_path / "release-old.env"
+    stale.write_text("A=0\n")
+    docker = FakeDocker(**{"mysite": container("mysite:new"), "mysite-previous": container("mysite:old", False)})
+    if state == "aside":
+        dummy, actions = module.set_aside(docker, "mysite", 10, check_mode=True)
+    elif state == "restore":
+        dummy, actions = module.restore(docker, "mysite", check_mode=True)
+    else:
+        actions = module.retire(docker, "mysite", [str(tmp_path / "*.env")], [], check_mode=True)
+    assert actions and docker.calls == [] and os.path.exists(stale)
+
+
+def image_of(docker, name):
+    return docker.containers[name]["Config"]["Image"]
