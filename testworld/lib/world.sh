@@ -50,7 +50,8 @@ build_mirror_content() {
     build_apt_repo "$out"
     echo "$want" > "$stamp"
   fi
-  local reqs=("$DJD_ROOT"/testworld/pypi-requirements.txt "$DJD_ROOT"/examples/*/requirements*.txt)
+  local reqs=("$DJD_ROOT"/testworld/pypi-*.txt "$DJD_ROOT"/examples/*/requirements*.txt
+              "$DJD_ROOT"/examples/*/requirements/*.txt "$DJD_ROOT"/examples/*/constraints.txt)
   want=$(content_hash "${reqs[@]}" "$DJD_ROOT/testworld/make_simple_index.py")
   stamp="$out/pypi/.built"
   if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
