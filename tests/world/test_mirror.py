@@ -90,13 +90,14 @@ def test_pypi_simple_index_is_pep503():
     assert wheel[:2] == b"PK"
 
 
-def test_registry_serves_python_under_docker_hub_names():
+@pytest.mark.parametrize("repo, tags_var", [("python", "DJD_PYTHON_TAGS"), ("nginx", "DJD_NGINX_TAGS")])
+def test_registry_serves_the_standins_under_docker_hub_names(repo, tags_var):
     catalog = get(f"{REGISTRY}/v2/_catalog").decode()
-    assert '"library/python"' in catalog
-    tags = get(f"{REGISTRY}/v2/library/python/tags/list").decode()
-    for tag in os.environ["DJD_PYTHON_TAGS"].split():
+    assert f'"library/{repo}"' in catalog
+    tags = get(f"{REGISTRY}/v2/library/{repo}/tags/list").decode()
+    for tag in os.environ[tags_var].split():
         assert f'"{tag}"' in tags
-        manifest = get(f"{REGISTRY}/v2/library/python/manifests/{tag}",
+        manifest = get(f"{REGISTRY}/v2/library/{repo}/manifests/{tag}",
                        {"Accept": "application/vnd.docker.distribution.manifest.v2+json"})
         assert b'"layers"' in manifest
 

@@ -1,6 +1,6 @@
 # The offline test world ("mirror-in-a-box"): base images, a Docker network,
 # a static mirror (docker-ce apt repo + PyPI simple index) and a registry
-# mirror serving python:<tag>. `world_up` builds what is missing and starts
+# mirror serving python:<tag> and nginx:<tag>. `world_up` builds what is missing and starts
 # what is stopped; a second run only checks.
 # shellcheck shell=bash
 
@@ -13,8 +13,10 @@ DJD_MIRROR_IP="${DJD_MIRROR_IP:-$DJD_NET_PREFIX.10}"
 DJD_REGISTRY_IP="${DJD_REGISTRY_IP:-$DJD_NET_PREFIX.11}"
 DJD_MIRROR_PORT="${DJD_MIRROR_PORT:-18080}"     # on 127.0.0.1, for host-side checks
 DJD_REGISTRY_PORT="${DJD_REGISTRY_PORT:-15000}" # on 127.0.0.1, for pushes
-WORLD_IMAGES=(vm-debian12 vm-debian13 world python-3.11-slim python-3.13-slim)
+WORLD_IMAGES=(vm-debian12 vm-debian13 world python-3.11-slim python-3.13-slim nginx)
 PYTHON_TAGS=(3.11-slim 3.13-slim)
+# The nginx stand-in under the current stable branch's tag and `stable`.
+NGINX_TAGS=(1.30 stable)
 
 build_world_images() {
   local -a pids=(); local name
@@ -99,23 +101,27 @@ start_world_services() {
     || die "the registry did not answer within 30 s (docker logs djd-registry)"
 }
 
-# Push the stand-in python images under Docker Hub names, unless the registry
-# already holds this exact image.
-push_python_images() {
-  local tag src dst want have
-  for tag in "${PYTHON_TAGS[@]}"; do
-    src=$(image_ref "python-$tag")
-    dst="127.0.0.1:$DJD_REGISTRY_PORT/library/python:$tag"
-    want=$(docker image inspect -f '{{.Id}}' "$src")
-    have=$(docker image inspect -f '{{.Id}}' "$dst" 2>/dev/null || true)
-    if [ "$want" = "$have" ] && curl -fsS "http://127.0.0.1:$DJD_REGISTRY_PORT/v2/library/python/manifests/$tag" \
-        -H 'Accept: application/vnd.docker.distribution.manifest.v2+json' >/dev/null 2>&1; then
-      continue
-    fi
-    log "Pushing $src as library/python:$tag"
-    docker tag "$src" "$dst"
-    docker push -q "$dst" >/dev/null || die "docker push $dst failed"
-  done
+# Push the stand-in images under Docker Hub names (library/<repo>:<tag>),
+# unless the registry already holds this exact image.
+push_standin() {
+  local name=$1 repo=$2 tag=$3 src dst want have
+  src=$(image_ref "$name")
+  dst="127.0.0.1:$DJD_REGISTRY_PORT/library/$repo:$tag"
+  want=$(docker image inspect -f '{{.Id}}' "$src")
+  have=$(docker image inspect -f '{{.Id}}' "$dst" 2>/dev/null || true)
+  if [ "$want" = "$have" ] && curl -fsS "http://127.0.0.1:$DJD_REGISTRY_PORT/v2/library/$repo/manifests/$tag" \
+      -H 'Accept: application/vnd.docker.distribution.manifest.v2+json' >/dev/null 2>&1; then
+    return 0
+  fi
+  log "Pushing $src as library/$repo:$tag"
+  docker tag "$src" "$dst"
+  docker push -q "$dst" >/dev/null || die "docker push $dst failed"
+}
+
+push_standin_images() {
+  local tag
+  for tag in "${PYTHON_TAGS[@]}"; do push_standin "python-$tag" python "$tag"; done
+  for tag in "${NGINX_TAGS[@]}"; do push_standin nginx nginx "$tag"; done
 }
 
 write_world_env() {
@@ -131,6 +137,7 @@ export DJD_DOCKER_CE_FINGERPRINT=$fpr
 export DJD_PYPI_INDEX=http://$DJD_MIRROR_IP/pypi/simple/
 export DJD_REGISTRY_MIRROR=http://$DJD_REGISTRY_IP:5000
 export DJD_PYTHON_TAGS="${PYTHON_TAGS[*]}"
+export DJD_NGINX_TAGS="${NGINX_TAGS[*]}"
 # As seen from this machine (loopback):
 export DJD_MIRROR_LOCAL=http://127.0.0.1:$DJD_MIRROR_PORT
 export DJD_REGISTRY_LOCAL=http://127.0.0.1:$DJD_REGISTRY_PORT
@@ -146,7 +153,7 @@ world_up() {
   ensure_network
   build_mirror_content
   start_world_services
-  push_python_images
+  push_standin_images
   write_world_env
   log "World is up: $DJD_STATE/world.env"
 }

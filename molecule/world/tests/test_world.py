@@ -52,10 +52,12 @@ def test_engine_runs(host):
 
 
 def _set_mirrors(host, mirrors):
+    wanted = json.dumps({"registry-mirrors": mirrors})
+    daemon_json = host.file("/etc/docker/daemon.json")
+    if daemon_json.exists and daemon_json.content_string.strip() == wanted:
+        return  # in place: no restart (systemd allows only a few in a row)
     host.run("mkdir -p /etc/docker")
-    host.check_output(
-        f"echo '{json.dumps({'registry-mirrors': mirrors})}' > /etc/docker/daemon.json"
-    )
+    host.check_output(f"echo '{wanted}' > /etc/docker/daemon.json")
     host.check_output("systemctl restart docker")
     # Bounded wait for the engine to answer again.
     host.check_output("timeout 60 sh -c 'until docker info >/dev/null 2>&1; do sleep 1; done'")
@@ -70,3 +72,29 @@ def test_pull_works_only_through_the_registry_mirror(host, with_mirror):
     if with_mirror:
         out = host.check_output(f"docker run --rm python:{TAG} python -c 'print(6 * 7)'")
         assert out.strip() == "42"
+
+
+def test_the_nginx_standin_has_the_official_interface(host):
+    """Pulled through the registry mirror: config layout, command, user, logs, default page."""
+    tag = os.environ["DJD_NGINX_TAGS"].split()[0]
+    _set_mirrors(host, [REGISTRY])
+    host.check_output(f"timeout 120 docker pull nginx:{tag}")
+    config = json.loads(host.check_output(f"docker image inspect nginx:{tag}"))[0]["Config"]
+    assert config["Cmd"] == ["nginx", "-g", "daemon off;"]
+    name = "djd-world-nginx"
+    host.run(f"docker rm -f {name}")
+    try:
+        host.check_output(f"docker run -d --name {name} -p 127.0.0.1:18099:80 nginx:{tag}")
+        # Bounded wait for the default site.
+        page = host.check_output("timeout 30 sh -c 'until curl -fsS http://127.0.0.1:18099/; do sleep 1; done'")
+        assert "Welcome to nginx!" in page
+        dump = host.check_output(f"docker exec {name} nginx -T")
+        assert "include /etc/nginx/conf.d/*.conf;" in dump and "user  nginx;" in dump
+        # Workers run as uid 101 (the official image's nginx user).
+        processes = host.check_output(f"docker top {name} -o pid,uid,args")
+        assert any(line.split()[1] == "101" and "worker process" in line for line in processes.splitlines())
+        logs = host.check_output(f"docker exec {name} readlink /var/log/nginx/access.log /var/log/nginx/error.log")
+        assert logs.split() == ["/dev/stdout", "/dev/stderr"]
+        assert "GET / HTTP/1.1" in host.check_output(f"docker logs {name} 2>&1")
+    finally:
+        host.run(f"docker rm -f {name}")
