@@ -7,24 +7,26 @@ from __future__ import annotations
 
 DOCUMENTATION = r"""
 module: django_app_release
-short_description: Set a Django app's running release aside, put it back, or let it go
+short_description: Switch a Django app to a new release's container, put the previous one back, or let it go
 version_added: 0.2.0
 description:
-  - A release switch that can always go back to exactly the release that served before. The
-    running container is stopped and renamed to C(<name>-previous) (O(state=aside)), never
-    removed, so its image, environment file, ports, volumes and restart policy stay as they
-    were.
-  - O(state=restore) removes the new release's container and renames the previous one back
-    and starts it; with no previous release, the new one is stopped (kept for its logs), so
-    that no later run takes it for a serving site.
+  - A release switch that can always go back to exactly the release that served before.
+    The new release's container is created beforehand as C(<name>-next) (not started).
+    O(state=switch) then, in one call, stops the serving container and renames it
+    C(<name>-previous) (never removed, so its image, environment file, ports, volumes and
+    restart policy stay as they were), renames C(<name>-next) to C(<name>) and starts it. When
+    a step fails, what was done is undone before the module fails.
+  - O(state=restore) removes C(<name>-next), and when O(switched) removes the new release's
+    container and renames the previous one back and starts it; with no previous release, the
+    new one is stopped (kept for its logs), so that no later run takes it for a serving site.
   - O(state=retire), once the new release is healthy, removes the previous release's container,
-    the one-off containers of earlier runs (C(<name>-migrate-*)), and the files and folders of
+    leftovers of earlier runs (C(<name>-next), C(<name>-migrate-*)), and the files and folders of
     O(prune) (environment files, build folders of other releases) that the running container
     does not mount and O(keep) does not name.
   - An interrupted run is finished safely by the next one. When only C(<name>-previous) exists
-    (a run died between setting it aside and starting the new release), O(state=aside) keeps it
-    as the previous release. When both exist, C(<name>) is the release that was set to serve
-    and the older C(<name>-previous) is removed.
+    (a run died between the two renames), it is the release to go back to and O(state=switch)
+    keeps it. When both exist, C(<name>) is the release that was switched to and the older
+    C(<name>-previous) is removed.
 author: djangodocker.deploy developers (!UNKNOWN)
 options:
   name:
@@ -34,10 +36,14 @@ options:
   state:
     description: What to do (see the description).
     type: str
-    choices: [aside, restore, retire]
+    choices: [switch, restore, retire]
     required: true
+  switched:
+    description: With O(state=restore), whether O(state=switch) ran (the new release is C(<name>)).
+    type: bool
+    default: true
   stop_timeout:
-    description: Seconds the running release has to finish its requests when it is stopped.
+    description: Seconds the serving release has to finish its requests when it is stopped.
     type: int
     default: 10
   prune:
@@ -64,11 +70,17 @@ notes:
 """
 
 EXAMPLES = r"""
-- name: Set the running release aside
+- name: Create the new release's container beside the serving one
+  community.docker.docker_container:
+    name: mysite-next
+    image: mysite:0123456789ab
+    state: present
+
+- name: Switch to it
   djangodocker.deploy.django_app_release:
     name: mysite
-    state: aside
-  register: previous
+    state: switch
+  register: switch
 
 - name: Put the previous release back after a failed switch
   djangodocker.deploy.django_app_release:
@@ -85,7 +97,7 @@ EXAMPLES = r"""
 
 RETURN = r"""
 previous_image:
-  description: Image of the release set aside (or kept aside by an interrupted run); empty when none.
+  description: With O(state=switch), the image of the release that served before; empty when none.
   returned: success
   type: str
 restored:
@@ -107,6 +119,10 @@ import shutil
 from ansible.module_utils.basic import AnsibleModule
 
 
+class DockerError(Exception):
+    """A docker command failed; the message is its error output."""
+
+
 class DockerCli:
     """The few engine calls the switch needs, through the docker command."""
 
@@ -124,43 +140,76 @@ class DockerCli:
         code, out, err = self.module.run_command(
             ["docker", "container", "ls", "--all", "--format", "{{.Names}}", "--filter", "name=^" + prefix])
         if code != 0:
-            self.module.fail_json(msg="docker container ls failed: %s" % err.strip())
+            raise DockerError("docker container ls failed: %s" % err.strip())
         return [line for line in out.splitlines() if line.startswith(prefix)]
 
     def run(self, *args):
-        self.module.run_command(["docker"] + list(args), check_rc=True)
+        code, dummy, err = self.module.run_command(["docker"] + list(args))
+        if code != 0:
+            raise DockerError("docker %s failed: %s" % (" ".join(args), err.strip()))
 
 
 def previous_name(name):
     return name + "-previous"
 
 
+def next_name(name):
+    return name + "-next"
+
+
 def image_of(container):
     return ((container or {}).get("Config") or {}).get("Image", "")
 
 
-def set_aside(docker, name, stop_timeout, check_mode):
-    """Stop and rename NAME to NAME-previous; (previous image, actions)."""
+def switch(docker, name, stop_timeout, check_mode):
+    """Set NAME aside as NAME-previous and make NAME-next NAME, started; (previous image, actions)."""
     current, previous = docker.inspect(name), docker.inspect(previous_name(name))
+    if docker.inspect(next_name(name)) is None and not check_mode:
+        raise DockerError("there is no container %s to switch to" % next_name(name))
+    actions, undo = [], []
     if current is None:
         # An interrupted run set the serving release aside and died: it stays the one to go back to.
-        return image_of(previous), []
+        previous_image = image_of(previous)
+    else:
+        previous_image = image_of(current)
+        if previous is not None:
+            actions.append("removed %s, older than the release that served" % previous_name(name))
+        actions.append("stopped %s and renamed it to %s" % (name, previous_name(name)))
+    actions.append("renamed %s to %s and started it" % (next_name(name), name))
+    if check_mode:
+        return previous_image, actions
+    try:
+        if current is not None:
+            if previous is not None:
+                docker.run("rm", "--force", previous_name(name))
+            undo.append(("start", name))
+            docker.run("stop", "--time", str(stop_timeout), name)
+            docker.run("rename", name, previous_name(name))
+            undo.append(("rename", previous_name(name), name))
+        docker.run("rename", next_name(name), name)
+        undo.append(("rename", name, next_name(name)))
+        docker.run("start", name)
+    except DockerError:
+        # Back to where it was: the serving release serving, the new one as NAME-next.
+        for step in reversed(undo):
+            try:
+                docker.run(*step)
+            except DockerError:
+                pass
+        raise
+    return previous_image, actions
+
+
+def restore(docker, name, switched, check_mode):
+    """Put NAME-previous back as NAME (when the switch ran); (restored, actions)."""
     actions = []
-    if previous is not None:
-        actions.append("removed %s, older than the release set to serve" % previous_name(name))
+    if docker.inspect(next_name(name)) is not None:
+        actions.append("removed %s, the release that was not switched to" % next_name(name))
         if not check_mode:
-            docker.run("rm", "--force", previous_name(name))
-    actions.append("stopped %s and renamed it to %s" % (name, previous_name(name)))
-    if not check_mode:
-        docker.run("stop", "--time", str(stop_timeout), name)
-        docker.run("rename", name, previous_name(name))
-    return image_of(current), actions
-
-
-def restore(docker, name, check_mode):
-    """Put NAME-previous back as NAME; (restored, actions)."""
+            docker.run("rm", "--force", next_name(name))
+    if not switched:
+        return False, actions
     current, previous = docker.inspect(name), docker.inspect(previous_name(name))
-    actions = []
     if previous is None:
         if current is not None and (current.get("State") or {}).get("Running"):
             actions.append("stopped the failed release %s (there is no previous release)" % name)
@@ -183,9 +232,10 @@ def mounted_sources(container):
 
 
 def retire(docker, name, prune, keep, check_mode):
-    """Remove NAME-previous, leftover one-off containers and what PRUNE matches; actions."""
+    """Remove NAME-previous, leftovers of earlier runs and what PRUNE matches; actions."""
     actions = []
-    leftovers = [n for n in docker.names(name + "-") if n == previous_name(name) or n.startswith(name + "-migrate-")]
+    leftovers = [n for n in docker.names(name + "-")
+                 if n in (previous_name(name), next_name(name)) or n.startswith(name + "-migrate-")]
     for leftover in leftovers:
         actions.append("removed %s" % leftover)
         if not check_mode:
@@ -209,7 +259,8 @@ def main():
     module = AnsibleModule(
         argument_spec=dict(
             name=dict(type="str", required=True),
-            state=dict(type="str", required=True, choices=["aside", "restore", "retire"]),
+            state=dict(type="str", required=True, choices=["switch", "restore", "retire"]),
+            switched=dict(type="bool", default=True),
             stop_timeout=dict(type="int", default=10),
             prune=dict(type="list", elements="path", default=[]),
             keep=dict(type="list", elements="path", default=[]),
@@ -219,12 +270,15 @@ def main():
     params, check = module.params, module.check_mode
     docker = DockerCli(module)
     result = {"previous_image": "", "restored": False}
-    if params["state"] == "aside":
-        result["previous_image"], actions = set_aside(docker, params["name"], params["stop_timeout"], check)
-    elif params["state"] == "restore":
-        result["restored"], actions = restore(docker, params["name"], check)
-    else:
-        actions = retire(docker, params["name"], params["prune"], params["keep"], check)
+    try:
+        if params["state"] == "switch":
+            result["previous_image"], actions = switch(docker, params["name"], params["stop_timeout"], check)
+        elif params["state"] == "restore":
+            result["restored"], actions = restore(docker, params["name"], params["switched"], check)
+        else:
+            actions = retire(docker, params["name"], params["prune"], params["keep"], check)
+    except DockerError as error:
+        module.fail_json(msg=str(error))
     module.exit_json(changed=bool(actions), actions=actions, **result)
 
 

@@ -10,9 +10,10 @@ from ansible_collections.djangodocker.deploy.plugins.modules import django_app_r
 class FakeDocker:
     """Containers by name, with the calls the module makes recorded."""
 
-    def __init__(self, **containers):
+    def __init__(self, fail_on=None, **containers):
         self.containers = containers
         self.calls = []
+        self.fail_on = fail_on
 
     def inspect(self, name):
         return self.containers.get(name)
@@ -22,6 +23,9 @@ class FakeDocker:
 
     def run(self, *args):
         self.calls.append(args)
+        if args == self.fail_on:
+            self.fail_on = None  # once: the same call for another container works
+            raise module.DockerError("docker %s failed" % " ".join(args))
         verb, rest = args[0], args[1:]
         if verb == "rm":
             del self.containers[rest[-1]]
@@ -36,33 +40,58 @@ def container(image, running=True, mounts=()):
             "Mounts": [{"Source": source, "Destination": "/x"} for source in mounts]}
 
 
-def test_the_serving_release_is_stopped_and_renamed_never_removed():
-    docker = FakeDocker(mysite=container("mysite:old"))
-    image, actions = module.set_aside(docker, "mysite", 10, check_mode=False)
+def test_the_switch_sets_the_serving_release_aside_and_starts_the_next_one():
+    docker = FakeDocker(mysite=container("mysite:old"), **{"mysite-next": container("mysite:new", running=False)})
+    image, actions = module.switch(docker, "mysite", 10, check_mode=False)
     assert image == "mysite:old"
-    assert docker.calls == [("stop", "--time", "10", "mysite"), ("rename", "mysite", "mysite-previous")]
+    assert docker.calls == [("stop", "--time", "10", "mysite"), ("rename", "mysite", "mysite-previous"),
+                            ("rename", "mysite-next", "mysite"), ("start", "mysite")]
+    # Never removed: stopped, and kept for a rollback.
     assert docker.containers["mysite-previous"]["State"]["Running"] is False
-    assert actions == ["stopped mysite and renamed it to mysite-previous"]
+    assert image_of(docker, "mysite") == "mysite:new" and docker.containers["mysite"]["State"]["Running"]
+    assert actions[0] == "stopped mysite and renamed it to mysite-previous"
+
+
+def test_a_first_release_is_just_renamed_and_started():
+    docker = FakeDocker(**{"mysite-next": container("mysite:new", running=False)})
+    image, dummy = module.switch(docker, "mysite", 10, check_mode=False)
+    assert image == "" and docker.calls == [("rename", "mysite-next", "mysite"), ("start", "mysite")]
+
+
+def test_a_failed_start_undoes_the_switch():
+    docker = FakeDocker(fail_on=("start", "mysite"), mysite=container("mysite:old"),
+                        **{"mysite-next": container("mysite:new", running=False)})
+    with pytest.raises(module.DockerError):
+        module.switch(docker, "mysite", 10, check_mode=False)
+    assert image_of(docker, "mysite") == "mysite:old" and docker.containers["mysite"]["State"]["Running"]
+    assert image_of(docker, "mysite-next") == "mysite:new" and "mysite-previous" not in docker.containers
+
+
+def test_nothing_to_switch_to_is_an_error():
+    with pytest.raises(module.DockerError, match="no container mysite-next"):
+        module.switch(FakeDocker(mysite=container("mysite:old")), "mysite", 10, check_mode=False)
 
 
 def test_a_release_set_aside_by_an_interrupted_run_stays_the_one_to_go_back_to():
-    docker = FakeDocker(**{"mysite-previous": container("mysite:good", running=False)})
-    image, actions = module.set_aside(docker, "mysite", 10, check_mode=False)
-    assert (image, actions, docker.calls) == ("mysite:good", [], [])
+    docker = FakeDocker(**{"mysite-previous": container("mysite:good", running=False),
+                           "mysite-next": container("mysite:new", running=False)})
+    image, dummy = module.switch(docker, "mysite", 10, check_mode=False)
+    assert image == "mysite:good" and image_of(docker, "mysite-previous") == "mysite:good"
 
 
 def test_an_older_release_aside_gives_way_to_the_one_that_serves():
-    docker = FakeDocker(**{"mysite": container("mysite:new"), "mysite-previous": container("mysite:older", False)})
-    image, dummy = module.set_aside(docker, "mysite", 10, check_mode=False)
+    docker = FakeDocker(**{"mysite": container("mysite:new"), "mysite-previous": container("mysite:older", False),
+                           "mysite-next": container("mysite:newer", False)})
+    image, dummy = module.switch(docker, "mysite", 10, check_mode=False)
     assert image == "mysite:new"
     assert docker.calls[0] == ("rm", "--force", "mysite-previous")
-    assert image_of(docker, "mysite-previous") == "mysite:new" and "mysite" not in docker.containers
+    assert image_of(docker, "mysite-previous") == "mysite:new" and image_of(docker, "mysite") == "mysite:newer"
 
 
 def test_restore_removes_the_failed_release_and_starts_the_previous_one_as_it_was():
     previous = container("mysite:old", running=False, mounts=["/srv/env/release-old.env"])
     docker = FakeDocker(**{"mysite": container("mysite:new"), "mysite-previous": previous})
-    restored, dummy = module.restore(docker, "mysite", check_mode=False)
+    restored, dummy = module.restore(docker, "mysite", True, check_mode=False)
     assert restored is True
     assert docker.calls == [("rm", "--force", "mysite"), ("rename", "mysite-previous", "mysite"), ("start", "mysite")]
     # The very container that served before: same image, same mounts (its own environment file).
@@ -71,9 +100,16 @@ def test_restore_removes_the_failed_release_and_starts_the_previous_one_as_it_wa
 
 def test_a_failed_first_release_is_stopped_and_kept_for_its_logs():
     docker = FakeDocker(mysite=container("mysite:new"))
-    restored, actions = module.restore(docker, "mysite", check_mode=False)
+    restored, actions = module.restore(docker, "mysite", True, check_mode=False)
     assert restored is False and docker.calls == [("stop", "mysite")]
     assert actions == ["stopped the failed release mysite (there is no previous release)"]
+
+
+def test_a_failure_before_the_switch_leaves_the_serving_release_alone():
+    docker = FakeDocker(mysite=container("mysite:old"), **{"mysite-next": container("mysite:new", False)})
+    restored, dummy = module.restore(docker, "mysite", False, check_mode=False)
+    assert restored is False and docker.calls == [("rm", "--force", "mysite-next")]
+    assert docker.containers["mysite"]["State"]["Running"]
 
 
 def test_retire_removes_the_previous_release_leftovers_and_unused_files(tmp_path):
@@ -88,6 +124,7 @@ def test_retire_removes_the_previous_release_leftovers_and_unused_files(tmp_path
     docker = FakeDocker(**{"mysite": container("mysite:new", mounts=[str(kept)]),
                            "mysite-previous": container("mysite:old", False),
                            "mysite-migrate-abc-1": container("mysite:new", False),
+                           "mysite-next": container("mysite:newer", False),
                            "mysite-other": container("other:1")})
     actions = module.retire(docker, "mysite", [str(tmp_path / "*.env"), str(build / "*")], [str(build / "newtag")],
                             check_mode=False)
@@ -98,15 +135,15 @@ def test_retire_removes_the_previous_release_leftovers_and_unused_files(tmp_path
     assert sorted(os.listdir(build)) == ["newtag"]
 
 
-@pytest.mark.parametrize("state", ["aside", "restore", "retire"])
+@pytest.mark.parametrize("state", ["switch", "restore", "retire"])
 def test_check_mode_changes_nothing(state, tmp_path):
     stale = tmp_path / "release-old.env"
     stale.write_text("A=0\n")
     docker = FakeDocker(**{"mysite": container("mysite:new"), "mysite-previous": container("mysite:old", False)})
-    if state == "aside":
-        dummy, actions = module.set_aside(docker, "mysite", 10, check_mode=True)
+    if state == "switch":
+        dummy, actions = module.switch(docker, "mysite", 10, check_mode=True)
     elif state == "restore":
-        dummy, actions = module.restore(docker, "mysite", check_mode=True)
+        dummy, actions = module.restore(docker, "mysite", True, check_mode=True)
     else:
         actions = module.retire(docker, "mysite", [str(tmp_path / "*.env")], [], check_mode=True)
     assert actions and docker.calls == [] and os.path.exists(stale)
