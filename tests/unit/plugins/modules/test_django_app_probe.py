@@ -1,0 +1,86 @@
+"""django_app_probe: a uwsgi-protocol GET on a unix socket, repeated until the status is wanted."""
+
+import os
+import socket
+import struct
+import threading
+
+from ansible_collections.djangodocker.deploy.plugins.modules import django_app_probe as module
+
+
+def parse_packet(data):
+    modifier1, size, modifier2 = struct.unpack("<BHB", data[:4])
+    body, variables = data[4:4 + size], {}
+    while body:
+        (klen,) = struct.unpack("<H", body[:2])
+        key, body = body[2:2 + klen], body[2 + klen:]
+        (vlen,) = struct.unpack("<H", body[:2])
+        variables[key.decode()], body = body[2:2 + vlen].decode(), body[2 + vlen:]
+    return modifier1, modifier2, size, variables
+
+
+def test_the_packet_is_what_uwsgi_reads():
+    variables = module.request_variables("www.example.com", "/healthz?x=1", "https")
+    modifier1, modifier2, size, parsed = parse_packet(module.uwsgi_packet(variables))
+    assert (modifier1, modifier2) == (0, 0) and size == len(module.uwsgi_packet(variables)) - 4
+    assert parsed["HTTP_HOST"] == "www.example.com" and parsed["PATH_INFO"] == "/healthz"
+    assert parsed["QUERY_STRING"] == "x=1" and parsed["HTTP_X_FORWARDED_PROTO"] == "https"
+    assert parsed["SERVER_PORT"] == "443"
+
+
+def test_a_real_unix_socket_round_trip(tmp_path):
+    path = str(tmp_path / "app.sock")
+    server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    server.bind(path)
+    server.listen(1)
+    seen = {}
+
+    def answer():
+        conn, dummy = server.accept()
+        header = conn.recv(4)
+        size = struct.unpack("<BHB", header)[1]
+        body = b""
+        while len(body) < size:
+            body += conn.recv(size - len(body))
+        seen.update(parse_packet(header + body)[3])
+        conn.sendall(b"HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain\r\n\r\nno")
+        conn.close()
+
+    thread = threading.Thread(target=answer)
+    thread.start()
+    assert module.ask(path, module.request_variables("shop.example", "/", "http")) == 503
+    thread.join()
+    server.close()
+    assert seen["HTTP_HOST"] == "shop.example" and seen["REQUEST_METHOD"] == "GET"
+
+
+def test_probe_retries_until_the_status_is_wanted():
+    answers = [OSError("No such file or directory"), 503, 200]
+
+    def request(path, variables):
+        answer = answers.pop(0)
+        if isinstance(answer, Exception):
+            raise answer
+        return answer
+
+    clock = iter(range(100))
+    status, attempts, error = module.probe("/x.sock", {}, [200], 90, request=request,
+                                           clock=lambda: next(clock), sleep=lambda s: None)
+    assert (status, attempts, error) == (200, 3, "")
+
+
+def test_probe_gives_up_at_the_deadline_with_the_last_error():
+    def request(path, variables):
+        raise ConnectionRefusedError("Connection refused")
+
+    clock = iter([0, 1, 2, 3, 4, 5])
+    status, attempts, error = module.probe("/x.sock", {}, [200], 3, request=request,
+                                           clock=lambda: next(clock), sleep=lambda s: None)
+    assert status == 0 and attempts == 3 and "refused" in error
+
+
+def test_an_answer_that_is_not_http_is_an_error():
+    import pytest
+    with pytest.raises(ValueError):
+        module.status_of(b"\x00\x01garbage")
+    assert module.status_of(b"HTTP/1.0 404 Not Found\r\n") == 404
