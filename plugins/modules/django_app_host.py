@@ -10,8 +10,8 @@ module: django_app_host
 short_description: Keep a Django app's folders, secret key and environment file on its host
 version_added: 0.2.0
 description:
-  - Makes the app's folder (root's, 0755), its data folder and the data folder's C(media/)
-    (the app user's, 0750), the
+  - Makes the app's folder (root's, 0755), its data folder (the app user's, 0750) and the data
+    folder's C(media/) (the app user's, 0755: public files, which Nginx's workers read), the
     secret key file (generated once on the host when no key is given, root's, 0600) and the
     environment file the container reads (root's, group the app's, 0640; it is mounted
     read-only into the container, so no secret is in the container's configuration) what
@@ -274,7 +274,7 @@ def main():
         reasons = ensure_folder(params["root"], "0755", check_mode=check)
         reasons += ensure_folder(params["data_dir"], "0750", params["uid"], params["uid"], check_mode=check)
         # Uploads: it must exist before uWSGI starts, which maps MEDIA_URL to it only then.
-        reasons += ensure_folder(os.path.join(params["data_dir"], "media"), "0750", params["uid"], params["uid"],
+        reasons += ensure_folder(os.path.join(params["data_dir"], "media"), "0755", params["uid"], params["uid"],
                                  check_mode=check)
         result = {}
         if foreign:

@@ -53,6 +53,12 @@ options:
     type: list
     elements: path
     default: []
+  history:
+    description:
+      - With O(state=retire), a file listing the images of the releases that were switched to and became
+        healthy, oldest first; the serving container's image is added when it is not the last line (the
+        newest 20 are kept). A rollback goes back along it, never to a release that failed.
+    type: path
   keep:
     description: With O(state=retire), paths that O(prune) must not remove (the build folder of this release).
     type: list
@@ -104,6 +110,11 @@ restored:
   description: With O(state=restore), whether a previous release was put back.
   returned: success
   type: bool
+history:
+  description: With O(state=retire) and O(history), the images in it after this call, oldest first.
+  returned: success
+  type: list
+  elements: str
 actions:
   description: What was done (or would be, in check mode), one sentence each.
   returned: success
@@ -231,6 +242,24 @@ def mounted_sources(container):
     return {mount.get("Source") for mount in (container or {}).get("Mounts") or []}
 
 
+def record(history, image, check_mode, keep=20):
+    """Add IMAGE to the HISTORY file unless it is the last line; (lines, changed)."""
+    try:
+        with open(history, encoding="utf-8") as handle:
+            lines = [line.strip() for line in handle if line.strip()]
+    except FileNotFoundError:
+        lines = []
+    if not image or (lines and lines[-1] == image):
+        return lines, False
+    lines = (lines + [image])[-keep:]
+    if not check_mode:
+        tmp = history + ".tmp"
+        with open(tmp, "w", encoding="utf-8") as handle:
+            handle.write("".join(line + "\n" for line in lines))
+        os.replace(tmp, history)
+    return lines, True
+
+
 def retire(docker, name, prune, keep, check_mode):
     """Remove NAME-previous, leftovers of earlier runs and what PRUNE matches; actions."""
     actions = []
@@ -264,6 +293,7 @@ def main():
             stop_timeout=dict(type="int", default=10),
             prune=dict(type="list", elements="path", default=[]),
             keep=dict(type="list", elements="path", default=[]),
+            history=dict(type="path"),
         ),
         supports_check_mode=True,
     )
@@ -277,6 +307,10 @@ def main():
             result["restored"], actions = restore(docker, params["name"], params["switched"], check)
         else:
             actions = retire(docker, params["name"], params["prune"], params["keep"], check)
+            if params["history"]:
+                result["history"], added = record(params["history"], image_of(docker.inspect(params["name"])), check)
+                if added:
+                    actions.append("recorded %s as a release that served" % result["history"][-1])
     except DockerError as error:
         module.fail_json(msg=str(error))
     module.exit_json(changed=bool(actions), actions=actions, **result)

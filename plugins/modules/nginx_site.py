@@ -25,6 +25,11 @@ options:
     description: The site's name; its file is C(site-<name>.conf) in O(conf_dir).
     type: str
     required: true
+  file:
+    description:
+      - The file's name in O(conf_dir) instead of C(site-<name>.conf), for configuration that is
+        no site (its server names are not compared).
+    type: str
   conf_dir:
     description: Host folder mounted as the container's C(/etc/nginx/conf.d).
     type: path
@@ -219,6 +224,7 @@ def main():
     module = AnsibleModule(
         argument_spec=dict(
             name=dict(type="str", required=True),
+            file=dict(type="str"),
             conf_dir=dict(type="path", required=True),
             container=dict(type="str", required=True),
             content=dict(type="str"),
@@ -229,9 +235,10 @@ def main():
         supports_check_mode=True,
     )
     params = module.params
-    if not re.match(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$", params["name"]):
-        module.fail_json(msg="site name %r: letters, digits, '_', '.' and '-' only" % params["name"])
-    names = server_names(params["content"]) if params["state"] != "absent" else []
+    for value in (params["name"], params["file"] or "x.conf"):
+        if not re.match(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$", value):
+            module.fail_json(msg="site name or file %r: letters, digits, '_', '.' and '-' only" % value)
+    names = server_names(params["content"]) if params["state"] != "absent" and not params["file"] else []
     taken = clashes(params["conf_dir"], params["name"], names)
     if taken:
         module.fail_json(msg="server_name clash: %s; two sites cannot answer to the same name"
@@ -239,7 +246,7 @@ def main():
     result = dict(changed=False, reloaded=False, drained=True, server_names=names)
     if params["state"] == "vacant":
         module.exit_json(**result)
-    path = site_file(params["conf_dir"], params["name"])
+    path = os.path.join(params["conf_dir"], params["file"]) if params["file"] else site_file(params["conf_dir"], params["name"])
     content = params["content"] if params["state"] == "present" else None
     try:
         result["changed"], result["reloaded"], result["drained"] = apply(

@@ -19,9 +19,26 @@ def test_site_answers_on_port_80(host):
     assert curl(host, "-o /dev/null -w '%{http_code}' http://127.0.0.1/") == "200"
 
 
-def test_static_file(host):
+def test_static_file_served_by_nginx(host):
     headers = curl(host, "-D - -o /dev/null http://127.0.0.1/static/notes/style.css")
     assert re.search(r"^Content-Type: text/css", headers, re.M | re.I)
+    assert re.search(r"^Server: nginx", headers, re.M | re.I)
+    # Not a hashed name: cached for an hour, not for a year.
+    assert re.search(r"^Cache-Control: public, max-age=3600", headers, re.M | re.I)
+
+
+def test_pages_come_through_nginx_from_uwsgi_socket(host):
+    headers = curl(host, "-D - -o /dev/null http://127.0.0.1/")
+    assert re.search(r"^Server: nginx", headers, re.M | re.I)
+    # The app publishes no port: Nginx reaches it on its socket only.
+    assert host.check_output("docker port mysite") == ""
+
+
+def test_an_unknown_host_name_gets_no_answer(host):
+    # The default server closes the connection unanswered (444): curl's
+    # "empty reply from server" is its exit code 52.
+    result = host.run("curl -sS --max-time 10 -H 'Host: unknown.example' http://127.0.0.1/")
+    assert result.rc == 52, result.stderr
 
 
 def test_write_survived_the_redeploy(host):

@@ -37,7 +37,8 @@ def test_a_fresh_host_gets_everything_and_a_rerun_changes_nothing(args, run_modu
     assert os.stat(env_file).st_uid == 0 and os.stat(env_file).st_gid == 10001
     assert mode(args["data_dir"]) == "0o750" and os.stat(args["data_dir"]).st_uid == 10001
     media = os.path.join(args["data_dir"], "media")
-    assert mode(media) == "0o750" and os.stat(media).st_uid == 10001
+    # Readable by Nginx's workers (another user) through their own mount.
+    assert mode(media) == "0o755" and os.stat(media).st_uid == 10001
     assert open(env_file).read() == (
         "DJANGO_SECRET_KEY=%s\nDJANGO_ALLOWED_HOSTS=[\"example.com\"]\nAPI_TOKEN=token-value\n" % secret)
     assert secret not in json.dumps(first)

@@ -151,3 +151,22 @@ def test_check_mode_changes_nothing(state, tmp_path):
 
 def image_of(docker, name):
     return docker.containers[name]["Config"]["Image"]
+
+
+def test_the_history_gets_each_served_release_once(tmp_path):
+    history = str(tmp_path / "releases")
+    assert module.record(history, "mysite:a", False) == (["mysite:a"], True)
+    assert module.record(history, "mysite:a", False) == (["mysite:a"], False)
+    assert module.record(history, "mysite:b", False) == (["mysite:a", "mysite:b"], True)
+    # A rollback to a is a release too: the next rollback goes back to b.
+    assert module.record(history, "mysite:a", False)[0] == ["mysite:a", "mysite:b", "mysite:a"]
+
+
+def test_the_history_keeps_the_newest_and_check_mode_writes_nothing(tmp_path):
+    history = str(tmp_path / "releases")
+    for number in range(25):
+        module.record(history, "mysite:%d" % number, False)
+    lines, dummy = module.record(history, "mysite:x", True)
+    assert lines[-1] == "mysite:x" and len(lines) == 20
+    with open(history) as handle:
+        assert handle.read().split()[-1] == "mysite:24"

@@ -1,0 +1,96 @@
+"""Two apps behind one Nginx: by name, over HTTPS with a test CA, static and media by Nginx."""
+
+import os
+import re
+
+import testinfra.utils.ansible_runner
+
+testinfra_hosts = testinfra.utils.ansible_runner.AnsibleRunner(
+    os.environ["MOLECULE_INVENTORY_FILE"]
+).get_hosts("all")
+
+CA = "/tmp/djd-ca.crt"
+
+
+def curl(host, args):
+    return host.check_output(f"curl -sS --max-time 10 {args}")
+
+
+def ca_on_host(host):
+    certs = os.path.join(os.environ["MOLECULE_EPHEMERAL_DIRECTORY"], "certs", "ca.crt")
+    with open(certs) as handle:
+        content = handle.read()
+    host.run(f"cat > {CA} <<'PEM'\n{content}PEM")
+    return CA
+
+
+def test_https_chain_verifies_with_the_test_ca(host):
+    ca = ca_on_host(host)
+    # --cacert: the chain is checked against the test CA (no -k).
+    headers = curl(host, f"--cacert {ca} -D - -o /dev/null https://alpha.test/")
+    assert headers.startswith("HTTP/1.1 200") or headers.startswith("HTTP/2 200")
+    assert re.search(r"^Strict-Transport-Security: max-age=3600", headers, re.M | re.I)
+    assert re.search(r"^Server: nginx\r?$", headers, re.M | re.I)  # no version
+
+
+def test_http_redirects_to_https_when_enabled(host):
+    headers = curl(host, "-D - -o /dev/null http://alpha.test/notes/?x=1")
+    assert headers.startswith("HTTP/1.1 301")
+    assert re.search(r"^Location: https://alpha.test/notes/\?x=1", headers, re.M | re.I)
+
+
+def test_two_apps_share_the_port_by_name(host):
+    assert "<form" in curl(host, "http://beta.test/")
+    # beta has no certificate: an HTTPS handshake for it is refused, not
+    # answered with alpha's certificate.
+    assert host.run(f"curl -sS --max-time 10 --cacert {ca_on_host(host)} https://beta.test/").rc != 0
+
+
+def test_unknown_names_get_nothing(host):
+    assert host.run("curl -sS --max-time 10 http://unknown.test/").rc == 52  # empty reply (444)
+    handshake = host.run("curl -sS --max-time 10 -k https://unknown.test/")
+    assert handshake.rc == 35, handshake.stderr  # TLS handshake refused
+
+
+def test_static_files_by_nginx_with_cache_headers(host):
+    headers = curl(host, "-D - -o /dev/null http://beta.test/static/notes/style.css")
+    assert re.search(r"^Content-Type: text/css", headers, re.M | re.I)
+    assert re.search(r"^Cache-Control: public, max-age=3600", headers, re.M | re.I)
+
+
+def test_text_is_gzipped(host):
+    headers = curl(host, "-D - -o /dev/null -H 'Accept-Encoding: gzip' http://beta.test/static/admin/css/base.css")
+    assert re.search(r"^Content-Encoding: gzip", headers, re.M | re.I)
+
+
+def test_media_files_by_nginx_from_the_data_folder(host):
+    host.run("install -o 10001 -g 10001 -m 0644 /dev/null /srv/django/beta/data/media/hello.txt"
+             " && echo hello-media > /srv/django/beta/data/media/hello.txt")
+    headers = curl(host, "-D - http://beta.test/media/hello.txt")
+    assert "hello-media" in headers
+    assert re.search(r"^X-Content-Type-Options: nosniff", headers, re.M | re.I)
+    assert re.search(r"^Content-Type: text/plain", headers, re.M | re.I)
+
+
+def test_apps_publish_no_port_and_speak_on_their_sockets(host):
+    for app in ("alpha", "beta"):
+        assert host.check_output(f"docker port {app}") == ""
+        short_id = host.check_output(f"docker inspect -f '{{{{.Id}}}}' {app}")[:12]
+        assert host.socket(f"unix:///srv/nginx/sites/{app}/run/{short_id}.sock").is_listening
+
+
+def test_the_key_is_roots_only(host):
+    key = host.file("/srv/nginx/certs/alpha.key")
+    assert key.mode == 0o600 and key.user == "root"
+
+
+def test_django_knows_the_request_came_over_https(host):
+    # Django's CSRF check over HTTPS needs request.is_secure(): a POST with a
+    # good token and an https Referer passes only if X-Forwarded-Proto is trusted.
+    ca = ca_on_host(host)
+    jar = "/tmp/djd-jar"
+    page = curl(host, f"--cacert {ca} -c {jar} https://alpha.test/")
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+    status = curl(host, f"--cacert {ca} -b {jar} -o /dev/null -w '%{{http_code}}' -e https://alpha.test/ "
+                        f"-d csrfmiddlewaretoken={token} -d text=over-https https://alpha.test/")
+    assert status == "302"
