@@ -35,6 +35,10 @@ checks = {
         "code change: tutorial Dockerfile build", "code change: redeploy until served"),
     "uWSGI / runserver throughput (target >= 3)": ratio("uwsgi requests/s", "runserver requests/s"),
     "uWSGI p99 / runserver p99 (target < 1)": ratio("uwsgi p99 latency", "runserver p99 latency"),
+    "dynamic page via Nginx / uWSGI direct throughput (target >= 0.9)": ratio(
+        "page via nginx requests/s", "page via direct requests/s"),
+    "static file via Nginx / uWSGI static-map throughput": ratio(
+        "static via nginx requests/s", "static via direct requests/s"),
 }
 (results / "bench.json").write_text(json.dumps({"metrics": table, "ratios": checks}, indent=2) + "\n")
 lines = ["| Measurement | Median | Unit | Runs |", "| --- | --- | --- | --- |"]

@@ -41,6 +41,9 @@ def test_hashed_static_files_are_served_with_their_type(host):
     headers = curl(host, f"-D - -o /dev/null {SITE}{css.group(1)}")
     assert re.search(r"^HTTP/1\.[01] 200", headers)
     assert re.search(r"^Content-Type: text/css", headers, re.M | re.I)
+    # By Nginx (the default mode), cached for a year: the name changes with the content.
+    assert re.search(r"^Server: nginx", headers, re.M | re.I)
+    assert re.search(r"^Cache-Control: public, max-age=31536000, immutable", headers, re.M | re.I)
 
 
 def test_an_upload_is_typed_by_libmagic_and_served_from_the_data_folder(host):
