@@ -11,7 +11,7 @@ short_description: Keep a Django app's folders, secret key and environment file 
 version_added: 0.2.0
 description:
   - Makes the app's folder (root's, 0755), its data folder (the app user's, 0750) and the data
-    folder's C(media/) (the app user's, 0755: public files, which Nginx's workers read), the
+    folder's C(media/) (the app user's, 0755, public files that Nginx's workers read), the
     secret key file (generated once on the host when no key is given, root's, 0600) and the
     environment file the container reads (root's, group the app's, 0640; it is mounted
     read-only into the container, so no secret is in the container's configuration) what

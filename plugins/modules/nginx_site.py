@@ -18,7 +18,7 @@ description:
     the workers of the old one have finished their requests (drained), so that the caller may
     stop what the old configuration pointed at.
   - Before anything changes, the site's C(server_name)s are compared with every other site's
-    in the folder: a name two sites claim is an error naming the other site.
+    in the folder. A name two sites claim is an error naming the other site.
 author: djangodocker.deploy developers (!UNKNOWN)
 options:
   name:

@@ -1,6 +1,5 @@
 """django_app_probe: a uwsgi-protocol GET on a unix socket, repeated until the status is wanted."""
 
-import os
 import socket
 import struct
 import threading
