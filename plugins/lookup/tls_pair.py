@@ -61,12 +61,13 @@ class LookupModule(LookupBase):
     def run(self, terms, variables=None, **kwargs):
         if len(terms) != 2:
             raise AnsibleLookupError("tls_pair takes the certificate file and the key file")
-        self.set_options(var_options=variables, direct=kwargs)
+        # Read directly, so the plugin also works when loaded outside a play.
+        names = list(kwargs.get("names") or [])
         cert_path, key_path = terms
         try:
             found = inspect(self._read(cert_path), self._read(key_path))
         except TlsPairError as error:
             raise AnsibleLookupError("%s / %s: %s" % (cert_path, key_path, error))
-        found["uncovered"] = [name for name in self.get_option("names")
+        found["uncovered"] = [name for name in names
                               if not any(covers(pattern, name) for pattern in found["names"])]
         return [found]
