@@ -99,3 +99,11 @@ def test_django_knows_the_request_came_over_https(host):
     status = curl(host, f"--cacert {ca} -b {jar} -o /dev/null -w '%{{http_code}}' -e https://alpha.test/ "
                         f"-d csrfmiddlewaretoken={token} -d text=over-https https://alpha.test/")
     assert status == "302"
+
+
+def test_nginx_runs_with_the_few_capabilities_it_needs(host):
+    caps = host.check_output("docker inspect -f '{{.HostConfig.CapDrop}} {{.HostConfig.CapAdd}}' nginx")
+    assert caps.startswith("[ALL]")
+    assert sorted(caps.split(" ", 1)[1].strip("[]").split()) == ["CHOWN", "NET_BIND_SERVICE", "SETGID", "SETUID"]
+    options = host.check_output("docker inspect -f '{{.HostConfig.SecurityOpt}}' nginx")
+    assert "no-new-privileges:true" in options
