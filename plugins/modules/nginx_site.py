@@ -31,7 +31,7 @@ options:
         no site (its server names are not compared).
     type: str
   conf_dir:
-    description: Host folder mounted as the container's C(/etc/nginx/conf.d).
+    description: Host folder mounted as the container's C(/etc/nginx/conf.d); made (0755) when missing.
     type: path
     required: true
   container:
@@ -199,6 +199,7 @@ def apply(nginx, path, content, drain_timeout, check_mode, wait=wait_until):
         return False, False, True
     if check_mode:
         return True, False, True
+    os.makedirs(os.path.dirname(path), mode=0o755, exist_ok=True)
     write(path, content)
     try:
         nginx.test()

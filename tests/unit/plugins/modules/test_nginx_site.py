@@ -104,3 +104,9 @@ def test_docker_top_lines_are_read_as_workers():
                        "21 nginx: worker process\n22 nginx: worker process is shutting down\n"), ""
     workers = module.DockerNginx(Module(), "nginx").workers()
     assert workers == {"21": "nginx: worker process", "22": "nginx: worker process is shutting down"}
+
+
+def test_the_folder_is_made_with_the_first_file(tmp_path):
+    path = tmp_path / "conf.d" / "00-djangodocker.conf"
+    assert module.apply(FakeNginx(), str(path), SITE, 30, False, wait=no_wait)[0] is True
+    assert path.read_text() == SITE and oct(path.parent.stat().st_mode & 0o777) == "0o755"
