@@ -12,6 +12,14 @@ ensure_engine() {
   fi
   if ! docker info >/dev/null 2>&1; then
     log "Starting dockerd in the background (log: /var/log/djd-dockerd.log)"
+    # After a restart a pid file may name a process that is gone or another
+    # one: dockerd then waits for a containerd that never answers.
+    local pidfile
+    for pidfile in /var/run/docker.pid /var/run/docker/containerd/containerd.pid; do
+      if [ -f "$pidfile" ] && ! grep -qs -e dockerd -e containerd "/proc/$(cat "$pidfile")/comm"; then
+        rm -f "$pidfile"
+      fi
+    done
     # setsid: the engine must outlive the script that started it.
     setsid dockerd >/var/log/djd-dockerd.log 2>&1 < /dev/null &
     wait_for 60 docker info || die "dockerd did not answer within 60 s; see /var/log/djd-dockerd.log"
