@@ -27,7 +27,8 @@ SRC
 
 image_ref() {
   local name=$1 hash
-  hash=$(cat "$RECIPE_DIR/$name.recipe" "$RECIPE_DIR"/*common.sh \
+  # The recipe and its files (<name>.*: entrypoint scripts).
+  hash=$(cat "$RECIPE_DIR/$name".* "$RECIPE_DIR"/*common.sh \
     "${BASH_SOURCE[0]}" | sha256sum | cut -c1-12)
   echo "djd/$name:$hash"
 }
@@ -52,7 +53,11 @@ build_image() {
       || { tail -20 "$DJD_STATE/debootstrap-$name.log" >&2; exit 1; }
     customize "$rootfs"
     rm -rf "$rootfs"/var/cache/apt/archives/*.deb "$rootfs"/tmp/*
-    tar -C "$rootfs" -c . | docker import -c "$IMPORT_CHANGES" - "$ref" >/dev/null
+    # IMPORT_CHANGES: one Dockerfile instruction, or an array of them.
+    local -a changes=()
+    local change
+    for change in "${IMPORT_CHANGES[@]}"; do changes+=(-c "$change"); done
+    tar -C "$rootfs" -c . | docker import "${changes[@]}" - "$ref" >/dev/null
   )
   local rc=$?
   rm -rf "$rootfs"

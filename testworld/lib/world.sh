@@ -1,6 +1,6 @@
 # The offline test world ("mirror-in-a-box"): base images, a Docker network,
 # a static mirror (docker-ce apt repo + PyPI simple index) and a registry
-# mirror serving python:<tag> and nginx:<tag>. `world_up` builds what is missing and starts
+# mirror serving python, nginx, postgres, mariadb and redis under Docker Hub names. `world_up` builds what is missing and starts
 # what is stopped; a second run only checks.
 # shellcheck shell=bash
 
@@ -13,10 +13,14 @@ DJD_MIRROR_IP="${DJD_MIRROR_IP:-$DJD_NET_PREFIX.10}"
 DJD_REGISTRY_IP="${DJD_REGISTRY_IP:-$DJD_NET_PREFIX.11}"
 DJD_MIRROR_PORT="${DJD_MIRROR_PORT:-18080}"     # on 127.0.0.1, for host-side checks
 DJD_REGISTRY_PORT="${DJD_REGISTRY_PORT:-15000}" # on 127.0.0.1, for pushes
-WORLD_IMAGES=(vm-debian12 vm-debian13 world python-3.11-slim python-3.13-slim nginx)
+WORLD_IMAGES=(vm-debian12 vm-debian13 world python-3.11-slim python-3.13-slim nginx postgres mariadb redis)
 PYTHON_TAGS=(3.11-slim 3.13-slim)
 # The nginx stand-in under the current stable branch's tag and `stable`.
 NGINX_TAGS=(1.30 stable)
+# The database and cache stand-ins under their major (or major.minor) tags.
+POSTGRES_TAGS=(17)
+MARIADB_TAGS=(11.8)
+REDIS_TAGS=(8.0)
 
 build_world_images() {
   local -a pids=(); local name
@@ -122,6 +126,9 @@ push_standin_images() {
   local tag
   for tag in "${PYTHON_TAGS[@]}"; do push_standin "python-$tag" python "$tag"; done
   for tag in "${NGINX_TAGS[@]}"; do push_standin nginx nginx "$tag"; done
+  for tag in "${POSTGRES_TAGS[@]}"; do push_standin postgres postgres "$tag"; done
+  for tag in "${MARIADB_TAGS[@]}"; do push_standin mariadb mariadb "$tag"; done
+  for tag in "${REDIS_TAGS[@]}"; do push_standin redis redis "$tag"; done
 }
 
 write_world_env() {
@@ -138,6 +145,9 @@ export DJD_PYPI_INDEX=http://$DJD_MIRROR_IP/pypi/simple/
 export DJD_REGISTRY_MIRROR=http://$DJD_REGISTRY_IP:5000
 export DJD_PYTHON_TAGS="${PYTHON_TAGS[*]}"
 export DJD_NGINX_TAGS="${NGINX_TAGS[*]}"
+export DJD_POSTGRES_TAGS="${POSTGRES_TAGS[*]}"
+export DJD_MARIADB_TAGS="${MARIADB_TAGS[*]}"
+export DJD_REDIS_TAGS="${REDIS_TAGS[*]}"
 # As seen from this machine (loopback):
 export DJD_MIRROR_LOCAL=http://127.0.0.1:$DJD_MIRROR_PORT
 export DJD_REGISTRY_LOCAL=http://127.0.0.1:$DJD_REGISTRY_PORT
