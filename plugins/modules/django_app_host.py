@@ -62,6 +62,15 @@ options:
     description: Other variables of the environment file, in order.
     type: dict
     default: {}
+  env_files:
+    description:
+      - Environment files on the host whose variables are added to the app's (a database's
+        C(DATABASE_URL), Redis' C(REDIS_URL)); O(env) wins over them. They are read on the host,
+        so the passwords in them never travel to the controller.
+      - A missing one is an error, except in check mode (the role that makes it would).
+    type: list
+    elements: path
+    default: []
   container_name:
     description: The app's container; empty skips the check for a container the role did not make.
     type: str
@@ -170,6 +179,23 @@ def env_text(secret_name, secret, env):
     return "\n".join(lines) + "\n"
 
 
+def read_env_files(paths, check_mode):
+    """The variables of the environment files PATHS, in order; missing ones in check mode are skipped."""
+    found = {}
+    for path in paths:
+        text = read_text(path)
+        if text is None:
+            if check_mode:
+                continue
+            raise FileProblem("%s does not exist (the role that makes it - database, redis - runs before "
+                              "django_app in the same play)" % path)
+        for line in text.splitlines():
+            name, sep, value = line.partition("=")
+            if sep and NAME.match(name.strip()) and not line.lstrip().startswith("#"):
+                found[name.strip()] = value
+    return found
+
+
 def new_secret():
     return secrets.token_urlsafe(48)
 
@@ -249,6 +275,7 @@ def main():
             env_dir=dict(type="path", required=True),
             secret_env_name=dict(type="str", default="DJANGO_SECRET_KEY"),
             env=dict(type="dict", default={}, no_log=True),
+            env_files=dict(type="list", elements="path", default=[]),
             container_name=dict(type="str", default=""),
             replace_container=dict(type="bool", default=False),
             carry_sqlite=dict(type="str", default="db.sqlite3"),
@@ -283,7 +310,9 @@ def main():
                            % (name, result["replaced"]["renamed_to"]))
         secret, secret_reasons = host_secret(params, check)
         reasons += secret_reasons
-        text = env_text(params["secret_env_name"], secret, params["env"]).encode("utf-8")
+        env = read_env_files(params["env_files"], check)
+        env.update(params["env"])
+        text = env_text(params["secret_env_name"], secret, env).encode("utf-8")
         checksum = hashlib.sha256(text).hexdigest()
         env_file = os.path.join(params["env_dir"], "release-%s.env" % checksum[:16])
         reasons += ensure_folder(params["env_dir"], ENV_DIR_MODE, check_mode=check)

@@ -65,9 +65,12 @@ options:
         type: str
         default: "0600"
       uid:
-        description: Its owner (user and group id).
+        description: Its owner (user id).
         type: int
         default: 0
+      gid:
+        description: Its group id; empty is O(files[].uid).
+        type: int
 extends_documentation_fragment:
   - djangodocker.deploy.attributes
 attributes:
@@ -171,6 +174,7 @@ def main():
                 template=dict(type="str", required=True, no_log=False),
                 mode=dict(type="str", default="0600"),
                 uid=dict(type="int", default=0),
+                gid=dict(type="int"),
             )),
         ),
         supports_check_mode=True,
@@ -214,7 +218,8 @@ def main():
             folder = os.path.dirname(item["path"])
             if not os.path.isdir(folder) and not module.check_mode:
                 os.makedirs(folder, 0o755)
-            reasons += ensure_file(item["path"], data, item["mode"], item["uid"], item["uid"],
+            gid = item["uid"] if item["gid"] is None else item["gid"]
+            reasons += ensure_file(item["path"], data, item["mode"], item["uid"], gid,
                                    check_mode=module.check_mode, secret=True)
     except (FileProblem, OSError) as error:
         module.fail_json(msg=str(error))

@@ -129,3 +129,25 @@ def test_replacing_renames_and_carries_the_database_over(args, run_module, capsy
     assert not [c for c in calls if c[:2] in (["docker", "rm"], ["docker", "container"])]
     assert result["replaced"]["database_copied"] is True
     assert os.stat(args["data_dir"] + "/db.sqlite3").st_uid == 10001
+
+
+def test_env_files_on_the_host_are_added_and_the_role_env_wins(args, run_module, capsys, tmp_path):
+    client = tmp_path / "client.env"
+    client.write_text("# made by the database role\nDATABASE_URL=postgres://django:pw%40x@postgresql:5432/django\n"
+                      "API_TOKEN=from-file\n")
+    result = run_module(module.main, dict(args, env_files=[str(client)]), capsys)
+    text = open(result["env_file"]).read()
+    assert "DATABASE_URL=postgres://django:pw%40x@postgresql:5432/django\n" in text
+    assert "API_TOKEN=token-value\n" in text and "from-file" not in text
+    assert "pw%40x" not in json.dumps(result)
+    # A new password in the file is a new environment file (a new release).
+    client.write_text("DATABASE_URL=postgres://django:other@postgresql:5432/django\n")
+    assert run_module(module.main, dict(args, env_files=[str(client)]), capsys)["env_sha256"] != result["env_sha256"]
+
+
+def test_a_missing_env_file_is_an_error_except_in_check_mode(args, run_module, capsys, tmp_path):
+    missing = str(tmp_path / "nope.env")
+    failed = run_module(module.main, dict(args, env_files=[missing]), capsys)
+    assert failed["failed"] and missing in failed["msg"] and "runs before" in failed["msg"]
+    checked = run_module(module.main, dict(args, env_files=[missing], _ansible_check_mode=True), capsys)
+    assert not checked.get("failed")
