@@ -283,6 +283,13 @@ def main():
         supports_check_mode=True,
     )
     params, check = module.params, module.check_mode
+    # Ansible masks every no_log value wherever it appears in the result: a
+    # short, non-secret value of the environment ("1", "60") would be masked
+    # inside the environment file's name and checksum, and the role would
+    # mount a path that does not exist. Values that short are no secrets.
+    for value in list(params["env"].values()):
+        if len(str(value)) < 6:
+            module.no_log_values.discard(str(value))
     problems = env_problems(params["env"])
     if "\n" in params["secret_key"]:
         problems.append("the secret key has a line break")

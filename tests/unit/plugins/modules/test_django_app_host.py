@@ -151,3 +151,14 @@ def test_a_missing_env_file_is_an_error_except_in_check_mode(args, run_module, c
     assert failed["failed"] and missing in failed["msg"] and "runs before" in failed["msg"]
     checked = run_module(module.main, dict(args, env_files=[missing], _ansible_check_mode=True), capsys)
     assert not checked.get("failed")
+
+
+def test_short_environment_values_do_not_mask_the_file_name(args, run_module, capsys):
+    # Every no_log value is masked wherever it appears in the result: "1" once
+    # turned release-1bd9....env into release-********bd9....env, a path that
+    # did not exist (Docker mounted an empty folder there).
+    env = dict(args["env"], FLAG="1", AGE="60", ZERO="0")
+    result = run_module(module.main, dict(args, env=env), capsys)
+    assert "*" not in result["env_file"] and os.path.isfile(result["env_file"])
+    assert result["env_sha256"] == hashlib.sha256(open(result["env_file"], "rb").read()).hexdigest()
+    assert "token-value" not in json.dumps(result)
