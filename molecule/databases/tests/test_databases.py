@@ -62,30 +62,6 @@ def test_no_secret_is_in_any_container_configuration_or_image(host):
     assert oct(host.file(f"/srv/databases/{name}/secrets").mode) == "0o700"
 
 
-def test_mariadb_speaks_utf8mb4(host):
-    if engine(host) != "mariadb":
-        pytest.skip("MariaDB host only")
-    out = host.check_output("docker exec mariadb mariadb --defaults-extra-file=/run/djangodocker/secrets/client.cnf "
-                            "-N -B -e 'select @@character_set_server, @@collation_server'")
-    assert out.split() == ["utf8mb4", "utf8mb4_unicode_ci"]
-    charset = django(host, "from django.db import connection; print(connection.settings_dict['OPTIONS']['charset'])")
-    assert charset == "utf8mb4"
-
-
-def test_redis_is_the_cache_and_the_session_store(host):
-    if engine(host) != "postgresql":
-        pytest.skip("Redis runs beside PostgreSQL")
-    out = django(host, "from django.conf import settings; from django.core.cache import cache; "
-                       "cache.set('djd-probe', 'yes', 60); print(cache.get('djd-probe'), settings.SESSION_ENGINE)")
-    assert out == "yes django.contrib.sessions.backends.cache"
-    keys = host.check_output("docker exec redis sh -c "
-                             "'REDISCLI_AUTH=$(sed -n \"s/^requirepass //p\" /usr/local/etc/redis/redis.conf) "
-                             "redis-cli --scan --pattern \"*djd-probe*\"'")
-    assert "djd-probe" in keys
-    # Without the password, Redis refuses.
-    assert "NOAUTH" in host.check_output("docker exec redis redis-cli get x 2>&1 || true")
-
-
 def test_the_first_release_dumped_before_migrating(host):
     name = engine(host)
     dumps = host.check_output(f"ls /srv/databases/{name}/backups").split()
