@@ -39,6 +39,8 @@ checks = {
         "page via nginx requests/s", "page via direct requests/s"),
     "static file via Nginx / uWSGI static-map throughput": ratio(
         "static via nginx requests/s", "static via direct requests/s"),
+    "rows lost / rows written during redeploys on PostgreSQL (target 0)": ratio(
+        "writes during a redeploy: rows lost", "writes during a redeploy: rows written"),
 }
 (results / "bench.json").write_text(json.dumps({"metrics": table, "ratios": checks}, indent=2) + "\n")
 lines = ["| Measurement | Median | Unit | Runs |", "| --- | --- | --- | --- |"]
