@@ -90,7 +90,9 @@ def test_pypi_simple_index_is_pep503():
     assert wheel[:2] == b"PK"
 
 
-@pytest.mark.parametrize("repo, tags_var", [("python", "DJD_PYTHON_TAGS"), ("nginx", "DJD_NGINX_TAGS")])
+@pytest.mark.parametrize("repo, tags_var", [("python", "DJD_PYTHON_TAGS"), ("nginx", "DJD_NGINX_TAGS"),
+                                            ("postgres", "DJD_POSTGRES_TAGS"), ("mariadb", "DJD_MARIADB_TAGS"),
+                                            ("redis", "DJD_REDIS_TAGS")])
 def test_registry_serves_the_standins_under_docker_hub_names(repo, tags_var):
     catalog = get(f"{REGISTRY}/v2/_catalog").decode()
     assert f'"library/{repo}"' in catalog

@@ -45,9 +45,10 @@ init_database() {
     --rpm --old-mode='UTF8_IS_UTF8MB3' --cross-bootstrap --skip-name-resolve > /dev/null
   local socket=/run/mysqld/mysqld.sock
   mariadbd --skip-networking --socket="$socket" "${@:2}" &
-  local pid=$! i
-  for i in $(seq 60); do
+  local pid=$! tries
+  for tries in $(seq 60); do
     mariadb --protocol=socket --socket="$socket" -uroot -e 'SELECT 1' >/dev/null 2>&1 && break
+    [ "$tries" = 60 ] && { echo >&2 'error: the temporary server did not answer within 60 s'; exit 1; }
     sleep 1
   done
   local hc_pass; hc_pass=$(pwgen -1 32)

@@ -72,7 +72,7 @@ def test_scheduled_backups_run_by_the_timer_and_keep_two(host):
     name = engine(host)
     unit = f"djangodocker-backup-{name}"
     assert host.service(f"{unit}.timer").is_enabled and host.service(f"{unit}.timer").is_running
-    for _ in range(3):
+    for dummy in range(3):
         host.check_output(f"systemctl start {unit}.service")
     folder = f"/srv/databases/{name}/backups"
     scheduled = sorted(f for f in host.check_output(f"ls {folder}").split() if "-scheduled." in f)
