@@ -39,6 +39,8 @@ checks = {
         "page via nginx requests/s", "page via direct requests/s"),
     "static file via Nginx / uWSGI static-map throughput": ratio(
         "static via nginx requests/s", "static via direct requests/s"),
+    "docker part cold: ours / plain play without checks (target <= 1.1)": ratio(
+        "docker part cold: docker_ce + docker_daemon", "docker part cold: plain play, no checks"),
     "rows lost / rows written during redeploys on PostgreSQL (target 0)": ratio(
         "writes during a redeploy: rows lost", "writes during a redeploy: rows written"),
 }
