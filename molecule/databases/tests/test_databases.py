@@ -1,15 +1,12 @@
 """A database server beside the app (PostgreSQL + Redis on Debian 13, MariaDB on Debian 12), after converge."""
 
 import json
-import os
 import socket
 
 import pytest
-import testinfra.utils.ansible_runner
+from app import django, hosts
 
-testinfra_hosts = testinfra.utils.ansible_runner.AnsibleRunner(
-    os.environ["MOLECULE_INVENTORY_FILE"]
-).get_hosts("all")
+testinfra_hosts = hosts()
 
 ENGINES = {"debian13": "postgresql", "debian12": "mariadb"}
 PORTS = {"postgresql": 5432, "mariadb": 3306}
@@ -17,12 +14,6 @@ PORTS = {"postgresql": 5432, "mariadb": 3306}
 
 def engine(host):
     return ENGINES[host.check_output("hostname")]
-
-
-def django(host, code):
-    """CODE run by the app's Python with the deployment's settings, in the serving container."""
-    script = f"import django; django.setup(); {code}"
-    return host.check_output(f"docker exec bookshelf python -c {json.dumps(script)}")
 
 
 def test_the_app_uses_the_database_server(host):

@@ -1,17 +1,8 @@
 """MariaDB's character set, on the MariaDB host (Debian 12)."""
 
-import json
-import os
+from app import django, hosts
 
-import testinfra.utils.ansible_runner
-
-testinfra_hosts = [h for h in testinfra.utils.ansible_runner.AnsibleRunner(
-    os.environ["MOLECULE_INVENTORY_FILE"]).get_hosts("all") if h.endswith("-debian12")]
-
-
-def django(host, code):
-    script = f"import django; django.setup(); {code}"
-    return host.check_output(f"docker exec bookshelf python -c {json.dumps(script)}")
+testinfra_hosts = hosts("-debian12")
 
 
 def test_mariadb_speaks_utf8mb4(host):

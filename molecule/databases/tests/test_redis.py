@@ -1,17 +1,8 @@
 """Redis as the cache and the session store, on the PostgreSQL host (Debian 13)."""
 
-import json
-import os
+from app import django, hosts
 
-import testinfra.utils.ansible_runner
-
-testinfra_hosts = [h for h in testinfra.utils.ansible_runner.AnsibleRunner(
-    os.environ["MOLECULE_INVENTORY_FILE"]).get_hosts("all") if h.endswith("-debian13")]
-
-
-def django(host, code):
-    script = f"import django; django.setup(); {code}"
-    return host.check_output(f"docker exec bookshelf python -c {json.dumps(script)}")
+testinfra_hosts = hosts("-debian13")
 
 
 def test_redis_is_the_cache_and_the_session_store(host):
