@@ -77,7 +77,11 @@ init_database() {
   local f
   for f in /docker-entrypoint-initdb.d/*; do
     case "$f" in
-      *.sh) echo "running $f"; . "$f" ;;
+      *.sh)
+        echo "running $f"
+        # shellcheck source=/dev/null
+        . "$f"
+        ;;
       *.sql) echo "running $f"; mariadb --protocol=socket --socket="$socket" -uroot -p"$MARIADB_ROOT_PASSWORD" "${MARIADB_DATABASE:+--database=$MARIADB_DATABASE}" < "$f" ;;
       *) ;;
     esac

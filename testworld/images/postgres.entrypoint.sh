@@ -46,7 +46,11 @@ MSG
   local f
   for f in /docker-entrypoint-initdb.d/*; do
     case "$f" in
-      *.sh) echo "running $f"; . "$f" ;;
+      *.sh)
+        echo "running $f"
+        # shellcheck source=/dev/null
+        . "$f"
+        ;;
       *.sql) echo "running $f"; psql_run --dbname "$POSTGRES_DB" -f "$f" ;;
       *) ;;
     esac
