@@ -47,10 +47,18 @@ build_image() {
     # shellcheck source=/dev/null
     source "$RECIPE_DIR/$name.recipe"
     mkdir -p "$DJD_STATE/debcache/$SUITE"
-    debootstrap --variant=minbase --include="$INCLUDE" \
-      --cache-dir="$DJD_STATE/debcache/$SUITE" \
-      "$SUITE" "$rootfs" "$DJD_DEBIAN_MIRROR" > "$DJD_STATE/debootstrap-$name.log" 2>&1 \
-      || { tail -20 "$DJD_STATE/debootstrap-$name.log" >&2; exit 1; }
+    # Twice at most: a download from the archive fails now and then ("Couldn't
+    # download packages"); the second try reuses what the first one fetched.
+    local attempt
+    for attempt in 1 2; do
+      debootstrap --variant=minbase --include="$INCLUDE" \
+        --cache-dir="$DJD_STATE/debcache/$SUITE" \
+        "$SUITE" "$rootfs" "$DJD_DEBIAN_MIRROR" > "$DJD_STATE/debootstrap-$name.log" 2>&1 && break
+      tail -20 "$DJD_STATE/debootstrap-$name.log" >&2
+      ((attempt == 1)) || exit 1
+      log "debootstrap of $name failed; trying once more"
+      rm -rf "$rootfs"; mkdir -p "$rootfs"
+    done
     customize "$rootfs"
     rm -rf "$rootfs"/var/cache/apt/archives/*.deb "$rootfs"/tmp/*
     # IMPORT_CHANGES: one Dockerfile instruction, or an array of them.
