@@ -34,19 +34,23 @@ class ActionModule(ActionBase):
                 packed = pack_context(src, list(args.get("exclude") or []), dict(args["files"]), out)
             if packed != args["sha256"]:
                 raise AnsibleActionFail("The project at %s changed during the play; run it again." % src)
-            new_task = self._task.copy()
-            new_task.args = {"src": tar_path, "dest": args["dest"], "owner": "root", "group": "root"}
-            unarchive = self._shared_loader_obj.action_loader.get(
-                "ansible.legacy.unarchive",
-                task=new_task,
-                connection=self._connection,
-                play_context=self._play_context,
-                loader=self._loader,
-                templar=self._templar,
-                shared_loader_obj=self._shared_loader_obj,
-            )
-            result.update(unarchive.run(task_vars=task_vars))
+            if self._task.check_mode:
+                return dict(result, changed=True, dest=args["dest"])
+            # One transfer and one module run: the module makes the folder and
+            # unpacks (unarchive read the folder first and compared the tar with it).
+            shell = self._connection._shell
+            if shell.tmpdir is None:
+                self._make_tmp_path()
+            remote = shell.join_path(shell.tmpdir, "context.tar")
+            self._transfer_file(tar_path, remote)
+            self._fixup_perms2((shell.tmpdir, remote))
+            result.update(self._execute_module(
+                module_name="djangodocker.deploy.django_app_context",
+                module_args=dict(args, _archive=remote),
+                task_vars=task_vars))
         finally:
             # Always removed, even when the transfer or the unpacking failed.
             os.unlink(tar_path)
+            if self._connection._shell.tmpdir is not None:
+                self._remove_tmp_path(self._connection._shell.tmpdir)
         return result

@@ -15,7 +15,8 @@ description:
     project is still the one the image tag was computed from, and unpacks the tar into
     O(dest) on the host.
   - The tar on the controller is private (mode 0600) and removed even when the transfer fails.
-  - This is an action plugin; the work happens on the controller and in M(ansible.builtin.unarchive).
+  - An action plugin packs and sends the tar; this module, on the host, makes O(dest) (root, 0755) and
+    unpacks the tar there. Only regular files and folders below O(dest) are unpacked.
 author: djangodocker.deploy developers (!UNKNOWN)
 options:
   src:
@@ -32,9 +33,12 @@ options:
     type: dict
     required: true
   dest:
-    description: The folder on the host to unpack into (it must exist).
+    description: The folder on the host to unpack into (made when missing).
     type: path
     required: true
+  _archive:
+    description: Set by the action plugin, not by users - where it put the tar on the host.
+    type: path
   sha256:
     description:
       - Checksum of the project's tar the image tag was made from
@@ -70,3 +74,61 @@ dest:
   returned: success
   type: str
 """
+
+import os
+import tarfile
+
+from ansible.module_utils.basic import AnsibleModule
+
+
+class UnsafeMember(Exception):
+    """A tar member that is not a plain file or folder below the destination."""
+
+
+def safe_members(tar):
+    for member in tar.getmembers():
+        parts = member.name.replace("\\", "/").split("/")
+        if member.name.startswith("/") or ".." in parts:
+            raise UnsafeMember("%s points outside the build folder" % member.name)
+        if not (member.isfile() or member.isdir()):
+            raise UnsafeMember("%s is neither a file nor a folder" % member.name)
+        yield member
+
+
+def unpack(archive, dest):
+    os.makedirs(dest, mode=0o755, exist_ok=True)
+    os.chmod(dest, 0o755)
+    with tarfile.open(archive) as tar:
+        members = list(safe_members(tar))
+        if hasattr(tarfile, "data_filter"):
+            tar.extractall(dest, members=members, filter="data")
+        else:
+            tar.extractall(dest, members=members)
+
+
+def main():
+    module = AnsibleModule(
+        argument_spec=dict(
+            # The action plugin's: the user's options, and where it put the tar.
+            src=dict(type="path", required=True),
+            exclude=dict(type="list", elements="str", default=[]),
+            files=dict(type="dict", required=True),
+            dest=dict(type="path", required=True),
+            sha256=dict(type="str", required=True),
+            _archive=dict(type="path"),
+        ),
+        supports_check_mode=True,
+    )
+    if not module.params["_archive"]:
+        module.fail_json(msg="django_app_context runs through its action plugin (the tar is packed on the controller)")
+    if module.check_mode:
+        module.exit_json(changed=True, dest=module.params["dest"])
+    try:
+        unpack(module.params["_archive"], module.params["dest"])
+    except (UnsafeMember, tarfile.TarError, OSError) as error:
+        module.fail_json(msg="The build context could not be unpacked into %s: %s" % (module.params["dest"], error))
+    module.exit_json(changed=True, dest=module.params["dest"])
+
+
+if __name__ == "__main__":
+    main()

@@ -59,6 +59,15 @@ options:
     type: list
     elements: str
     default: []
+  setup_packages:
+    description:
+      - Packages the key and source steps need before the docker-ce source exists (C(gpg) checks the key,
+        C(ca-certificates) lets an https mirror be reached).
+      - RV(setup_missing) lists those not installed, so that a host that has them all gets the rest of the
+        packages in one apt transaction after one cache refresh.
+    type: list
+    elements: str
+    default: []
 extends_documentation_fragment:
   - djangodocker.deploy.attributes
 attributes:
@@ -126,6 +135,25 @@ globally_trusted:
   returned: always
   type: list
   elements: str
+setup_missing:
+  description: The O(setup_packages) that are not installed.
+  returned: always
+  type: list
+  elements: str
+conflicting_installed:
+  description: The O(absent_packages) that are installed (nothing to remove when empty).
+  returned: always
+  type: list
+  elements: str
+selection_needed:
+  description: Whether C(docker-ce) and C(docker-ce-cli) need their dpkg selection set (held for a pinned O(version),
+    or a hold to release).
+  returned: always
+  type: bool
+source_text:
+  description: The deb822 source file as it must be written (the fields of RV(source_fields)).
+  returned: always
+  type: str
 legacy_sources:
   description: One-line sources (file and line) that point at a docker-ce repository, as C(add-apt-repository) writes them.
   returned: always
@@ -232,6 +260,22 @@ def wanted_source(repo_url, codename, channel, architecture, keyring):
     }
 
 
+def source_text(fields):
+    return "".join("%s: %s\n" % (key, value) for key, value in fields.items())
+
+
+def installed_names(packages):
+    return {name for name, p in packages.items() if p["installed"]}
+
+
+def selection_needed(packages, version):
+    """A pinned version is held after each install; otherwise only an existing hold is released."""
+    if version:
+        return True
+    return any(p["installed"] and p["selection"] == "hold"
+               for name, p in packages.items() if name in ("docker-ce", "docker-ce-cli"))
+
+
 def decide(host, want):
     """The reasons HOST (what was read) is not as WANT says; [] when in place.
 
@@ -289,7 +333,8 @@ def decide(host, want):
 def read_host(params):
     os_info = os_release(read_text("/etc/os-release"))
     architecture = run(["dpkg", "--print-architecture"])[1].strip()
-    names = sorted(set(params["packages"]) | set(params["absent_packages"]) | {"docker-ce", "docker-ce-cli"})
+    names = sorted(set(params["packages"]) | set(params["absent_packages"]) | set(params["setup_packages"])
+                   | {"docker-ce", "docker-ce-cli"})
     lists = {}
     for pattern in LEGACY_LISTS:
         for path in glob.glob(pattern):
@@ -321,6 +366,7 @@ def main():
             version=dict(type="str", default=""),
             absent_packages=dict(type="list", elements="str", default=[]),
             users=dict(type="list", elements="str", default=[]),
+            setup_packages=dict(type="list", elements="str", default=[]),
         ),
         supports_check_mode=True,
     )
@@ -329,6 +375,7 @@ def main():
     source_fields = wanted_source(repo_url, os_info["codename"], params["channel"], architecture, params["keyring"])
     want = dict(params, fingerprint=normalise_fingerprint(params["fingerprint"]), source_fields=source_fields)
     reasons = decide(host, want)
+    installed = installed_names(host["packages"])
     module.exit_json(
         changed=False,
         in_place=not reasons,
@@ -337,6 +384,10 @@ def main():
         architecture=architecture,
         repo_url=repo_url,
         source_fields=source_fields,
+        source_text=source_text(source_fields),
+        setup_missing=[name for name in params["setup_packages"] if name not in installed],
+        conflicting_installed=[name for name in params["absent_packages"] if name in installed],
+        selection_needed=selection_needed(host["packages"], params["version"]),
         keyring=host["keyring"],
         packages=host["packages"],
         legacy_sources=host["legacy_sources"],

@@ -154,16 +154,26 @@ export DJD_REGISTRY_LOCAL=http://127.0.0.1:$DJD_REGISTRY_PORT
 ENV
 }
 
+# timed_step NAME COMMAND...: run one step and add "NAME SECONDS" to
+# $DJD_STATE/steps.log (scripts/demo shows where a cold start's minutes went).
+timed_step() {
+  local name=$1 start=$SECONDS
+  shift
+  "$@"
+  echo "$name $((SECONDS - start))" >> "$DJD_STATE/steps.log"
+}
+
 world_up() {
   mkdir -p "$DJD_STATE"
-  ensure_engine
-  ensure_host_tools
-  ensure_venv
-  build_world_images
+  : > "$DJD_STATE/steps.log"
+  timed_step "engine" ensure_engine
+  timed_step "host-tools" ensure_host_tools
+  timed_step "python-venv" ensure_venv
+  timed_step "world-images" build_world_images
   ensure_network
-  build_mirror_content
-  start_world_services
-  push_standin_images
+  timed_step "mirror-content" build_mirror_content
+  timed_step "world-services" start_world_services
+  timed_step "stand-in-images" push_standin_images
   write_world_env
   log "World is up: $DJD_STATE/world.env"
 }

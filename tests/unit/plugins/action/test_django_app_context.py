@@ -53,9 +53,12 @@ def test_the_tar_is_removed_when_the_transfer_fails(tmp_path, made):
     from ansible_collections.djangodocker.deploy.plugins.module_utils.project_pack import project_checksum
     (tmp_path / "manage.py").write_text("")
     act = action(args_for(tmp_path, project_checksum(str(tmp_path), [])[0]))
-    act._shared_loader_obj.action_loader.get.return_value.run.side_effect = OSError("connection lost")
-    with pytest.raises(OSError):
-        act.run(task_vars={})
+    act._connection._shell.tmpdir = "/tmp/remote"
+    with mock.patch.object(ActionModule, "_transfer_file", side_effect=OSError("connection lost")), \
+            mock.patch.object(ActionModule, "_remove_tmp_path") as removed:
+        with pytest.raises(OSError):
+            act.run(task_vars={})
+    removed.assert_called_once_with("/tmp/remote")
     assert made and not os.path.exists(made[0][0])
 
 

@@ -140,3 +140,28 @@ def test_group_members_are_read():
 def test_the_repository_follows_the_distribution():
     assert state.repo_url_for("https://mirrors.aliyun.com/docker-ce/", "ubuntu") == \
         "https://mirrors.aliyun.com/docker-ce/linux/ubuntu"
+
+
+def test_the_source_text_holds_the_wanted_fields_and_reads_back():
+    fields = state.wanted_source("http://m/linux/debian", "bookworm", "stable", "amd64", "/etc/apt/keyrings/docker.asc")
+    text = state.source_text(fields)
+    assert state.deb822_fields(text) == fields
+    assert text.endswith("\n")
+
+
+def _pkg(installed=True, selection="install"):
+    return {"version": "1", "selection": selection, "installed": installed}
+
+
+def test_a_selection_step_only_for_a_pinned_version_or_a_hold_to_release():
+    assert not state.selection_needed({}, "")
+    assert not state.selection_needed({"docker-ce": _pkg(), "docker-ce-cli": _pkg()}, "")
+    assert state.selection_needed({}, "5:28.0.0-1~debian.12~bookworm")
+    assert state.selection_needed({"docker-ce": _pkg(selection="hold")}, "")
+    # A hold dpkg only remembers (package removed) is not released by apt.
+    assert not state.selection_needed({"docker-ce": _pkg(installed=False, selection="hold")}, "")
+    assert not state.selection_needed({"containerd.io": _pkg(selection="hold")}, "")
+
+
+def test_installed_names_skip_what_dpkg_only_remembers():
+    assert state.installed_names({"gpg": _pkg(), "docker.io": _pkg(installed=False)}) == {"gpg"}
