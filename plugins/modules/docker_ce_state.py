@@ -68,6 +68,19 @@ options:
     type: list
     elements: str
     default: []
+  mirror_timeout:
+    description:
+      - When something is out of place (so the repository and install steps will run), seconds to wait for
+        the mirror's key file and the release's C(Release) file to answer; C(0) skips the probe.
+      - A dead mirror is then a clear error naming both URLs before anything changes, not a long hang in apt.
+        On a host where everything is in place the mirror is not asked.
+    type: int
+    default: 0
+  on_dead_mirror:
+    description: What a mirror that does not answer causes.
+    type: str
+    choices: [fail, warn]
+    default: fail
 extends_documentation_fragment:
   - djangodocker.deploy.attributes
 attributes:
@@ -171,6 +184,7 @@ from ansible_collections.djangodocker.deploy.plugins.module_utils.host_files imp
     ownership_reasons,
     read_text,
 )
+from ansible_collections.djangodocker.deploy.plugins.module_utils.mirror_probe import describe, probe_all
 from ansible_collections.djangodocker.deploy.plugins.module_utils.openpgp import (
     global_keyrings_with,
     keyring_fingerprints,
@@ -266,6 +280,11 @@ def source_text(fields):
 
 def installed_names(packages):
     return {name for name, p in packages.items() if p["installed"]}
+
+
+def mirror_targets(repo_url, codename):
+    return [{"name": "docker-ce signing key", "url": repo_url + "/gpg"},
+            {"name": "docker-ce repository", "url": "%s/dists/%s/Release" % (repo_url, codename)}]
 
 
 def selection_needed(packages, version):
@@ -367,6 +386,8 @@ def main():
             absent_packages=dict(type="list", elements="str", default=[]),
             users=dict(type="list", elements="str", default=[]),
             setup_packages=dict(type="list", elements="str", default=[]),
+            mirror_timeout=dict(type="int", default=0),
+            on_dead_mirror=dict(type="str", choices=["fail", "warn"], default="fail"),
         ),
         supports_check_mode=True,
     )
@@ -376,6 +397,14 @@ def main():
     want = dict(params, fingerprint=normalise_fingerprint(params["fingerprint"]), source_fields=source_fields)
     reasons = decide(host, want)
     installed = installed_names(host["packages"])
+    if reasons and params["mirror_timeout"] > 0:
+        failures = probe_all(mirror_targets(repo_url, os_info["codename"]), params["mirror_timeout"])
+        if failures:
+            message = "These mirrors did not answer within %ss: %s" % (params["mirror_timeout"], describe(failures))
+            if params["on_dead_mirror"] == "fail":
+                module.fail_json(msg=message + ". Nothing was changed. Check docker_ce_mirror_url, or choose "
+                                 "another mirror.", reasons=reasons)
+            module.warn(message)
     module.exit_json(
         changed=False,
         in_place=not reasons,

@@ -165,3 +165,10 @@ def test_a_selection_step_only_for_a_pinned_version_or_a_hold_to_release():
 
 def test_installed_names_skip_what_dpkg_only_remembers():
     assert state.installed_names({"gpg": _pkg(), "docker.io": _pkg(installed=False)}) == {"gpg"}
+
+
+def test_the_mirror_probe_asks_for_the_key_and_the_release_file():
+    targets = state.mirror_targets("http://m/docker-ce/linux/debian", "bookworm")
+    assert [t["url"] for t in targets] == ["http://m/docker-ce/linux/debian/gpg",
+                                           "http://m/docker-ce/linux/debian/dists/bookworm/Release"]
+    assert [t["name"] for t in targets] == ["docker-ce signing key", "docker-ce repository"]
