@@ -68,6 +68,13 @@ options:
     type: list
     elements: str
     default: []
+  supported:
+    description:
+      - Supported releases, as a mapping of C(/etc/os-release) C(ID) to codenames, and the architectures under
+        the key C(architectures). RV(supported) says whether this host is one of them; an unsupported host's
+        mirror is not asked.
+    type: dict
+    default: {}
   mirror_timeout:
     description:
       - When something is out of place (so the repository and install steps will run), seconds to wait for
@@ -148,6 +155,10 @@ globally_trusted:
   returned: always
   type: list
   elements: str
+supported:
+  description: Whether the host's distribution, release and architecture are among O(supported).
+  returned: always
+  type: bool
 setup_missing:
   description: The O(setup_packages) that are not installed.
   returned: always
@@ -184,7 +195,10 @@ from ansible_collections.djangodocker.deploy.plugins.module_utils.host_files imp
     ownership_reasons,
     read_text,
 )
-from ansible_collections.djangodocker.deploy.plugins.module_utils.mirror_probe import describe, probe_all
+from ansible_collections.djangodocker.deploy.plugins.module_utils.mirror_probe import (
+    describe as describe_failures,
+    probe_all,
+)
 from ansible_collections.djangodocker.deploy.plugins.module_utils.openpgp import (
     global_keyrings_with,
     keyring_fingerprints,
@@ -280,6 +294,11 @@ def source_text(fields):
 
 def installed_names(packages):
     return {name for name, p in packages.items() if p["installed"]}
+
+
+def is_supported(supported, os_info, architecture):
+    return (os_info["codename"] in (supported.get(os_info["id"]) or [])
+            and architecture in (supported.get("architectures") or []))
 
 
 def mirror_targets(repo_url, codename):
@@ -386,6 +405,7 @@ def main():
             absent_packages=dict(type="list", elements="str", default=[]),
             users=dict(type="list", elements="str", default=[]),
             setup_packages=dict(type="list", elements="str", default=[]),
+            supported=dict(type="dict", default={}),
             mirror_timeout=dict(type="int", default=0),
             on_dead_mirror=dict(type="str", choices=["fail", "warn"], default="fail"),
         ),
@@ -397,10 +417,13 @@ def main():
     want = dict(params, fingerprint=normalise_fingerprint(params["fingerprint"]), source_fields=source_fields)
     reasons = decide(host, want)
     installed = installed_names(host["packages"])
-    if reasons and params["mirror_timeout"] > 0:
+    supported = is_supported(params["supported"], os_info, architecture)
+    # An unsupported host fails on that (in the role), not on its mirror.
+    if reasons and supported and params["mirror_timeout"] > 0:
         failures = probe_all(mirror_targets(repo_url, os_info["codename"]), params["mirror_timeout"])
         if failures:
-            message = "These mirrors did not answer within %ss: %s" % (params["mirror_timeout"], describe(failures))
+            message = "These mirrors did not answer within %ss: %s" % (
+                params["mirror_timeout"], describe_failures(failures))
             if params["on_dead_mirror"] == "fail":
                 module.fail_json(msg=message + ". Nothing was changed. Check docker_ce_mirror_url, or choose "
                                  "another mirror.", reasons=reasons)
@@ -414,6 +437,7 @@ def main():
         repo_url=repo_url,
         source_fields=source_fields,
         source_text=source_text(source_fields),
+        supported=supported,
         setup_missing=[name for name in params["setup_packages"] if name not in installed],
         conflicting_installed=[name for name in params["absent_packages"] if name in installed],
         selection_needed=selection_needed(host["packages"], params["version"]),

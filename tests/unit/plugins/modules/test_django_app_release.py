@@ -170,3 +170,22 @@ def test_the_history_keeps_the_newest_and_check_mode_writes_nothing(tmp_path):
     assert lines[-1] == "mysite:x" and len(lines) == 20
     with open(history) as handle:
         assert handle.read().split()[-1] == "mysite:24"
+
+
+def test_a_drained_release_is_set_aside_running_and_retire_removes_it():
+    docker = FakeDocker(mysite=container("mysite:old"), **{"mysite-next": container("mysite:new", running=False)})
+    image, actions = module.switch(docker, "mysite", 10, check_mode=False, stop_previous=False)
+    assert image == "mysite:old"
+    assert ("stop", "--time", "10", "mysite") not in docker.calls
+    assert docker.containers["mysite-previous"]["State"]["Running"] is True
+    assert actions[0] == "renamed mysite (drained, still running) to mysite-previous"
+    module.retire(docker, "mysite", [], [], check_mode=False)
+    assert "mysite-previous" not in docker.containers
+
+
+def test_a_failed_start_after_a_drained_switch_leaves_the_serving_release_running():
+    docker = FakeDocker(fail_on=("start", "mysite"), mysite=container("mysite:old"),
+                        **{"mysite-next": container("mysite:new", running=False)})
+    with pytest.raises(module.DockerError):
+        module.switch(docker, "mysite", 10, check_mode=False, stop_previous=False)
+    assert image_of(docker, "mysite") == "mysite:old" and docker.containers["mysite"]["State"]["Running"]

@@ -172,3 +172,51 @@ def test_the_mirror_probe_asks_for_the_key_and_the_release_file():
     assert [t["url"] for t in targets] == ["http://m/docker-ce/linux/debian/gpg",
                                            "http://m/docker-ce/linux/debian/dists/bookworm/Release"]
     assert [t["name"] for t in targets] == ["docker-ce signing key", "docker-ce repository"]
+
+
+def run_main(monkeypatch, capsys, host, **args):
+    import json
+    from ansible.module_utils.testing import patch_module_args
+    monkeypatch.setattr(state, "read_host", lambda params: (
+        {"id": "debian", "version": "12", "codename": "bookworm"}, "amd64", REPO, host))
+    asked = []
+    monkeypatch.setattr(state, "probe_all", lambda targets, timeout: asked.extend(targets) or [
+        dict(target, reason="connection refused") for target in targets])
+    with patch_module_args(dict({"mirror_url": "http://mirror/docker-ce", "fingerprint": PINNED, "keyring": KEYRING,
+                                 "source_file": SOURCE, "packages": WANT["packages"]}, **args)):
+        with pytest.raises(SystemExit):
+            state.main()
+    return json.loads(capsys.readouterr().out), asked
+
+
+def test_a_dead_mirror_fails_naming_both_urls_when_something_is_to_be_done(monkeypatch, capsys):
+    result, asked = run_main(monkeypatch, capsys, changed(keyring=None, globally_trusted=[]), mirror_timeout=3,
+                             supported=SUPPORTED)
+    assert result["failed"]
+    assert "docker-ce signing key %s/gpg: connection refused" % REPO in result["msg"]
+    assert "docker-ce repository %s/dists/bookworm/Release" % REPO in result["msg"]
+    assert len(asked) == 2
+
+
+def test_the_mirror_is_not_asked_when_everything_is_in_place(monkeypatch, capsys):
+    result, asked = run_main(monkeypatch, capsys, changed(globally_trusted=[]), mirror_timeout=3)
+    assert result["in_place"] and not asked
+    assert result["setup_missing"] == [] and result["conflicting_installed"] == []
+
+
+SUPPORTED = {"debian": ["bookworm", "trixie"], "ubuntu": ["noble"], "architectures": ["amd64", "arm64"]}
+
+
+def test_support_is_by_distribution_release_and_architecture():
+    debian12 = {"id": "debian", "version": "12", "codename": "bookworm"}
+    assert state.is_supported(SUPPORTED, debian12, "amd64")
+    assert not state.is_supported(SUPPORTED, debian12, "armhf")
+    assert not state.is_supported(SUPPORTED, {"id": "ubuntu", "version": "18.04", "codename": "bionic"}, "amd64")
+    # A codename of another distribution does not count.
+    assert not state.is_supported(SUPPORTED, {"id": "ubuntu", "version": "", "codename": "bookworm"}, "amd64")
+
+
+def test_an_unsupported_host_is_reported_and_its_mirror_not_asked(monkeypatch, capsys):
+    result, asked = run_main(monkeypatch, capsys, changed(keyring=None, globally_trusted=[]), mirror_timeout=3,
+                             supported={"debian": ["trixie"], "architectures": ["amd64"]})
+    assert result["supported"] is False and not asked and not result.get("failed")
