@@ -34,12 +34,12 @@ def durations(lines):
 
 def main(path, threshold=0.1):
     tasks = durations(open(path, encoding="utf-8").read().splitlines())
-    slow = [(s, n) for s, n in tasks if s > threshold]
+    slow = [(seconds, name) for seconds, name in tasks if seconds > threshold]
     for seconds, name in slow:
         print("%6.2f  %s" % (seconds, name))
     print("tasks %d, of them above %.2f s: %d taking %.2f s; the other %d: %.2f s"
-          % (len(tasks), threshold, len(slow), sum(s for s, _ in slow), len(tasks) - len(slow),
-             sum(s for s, _ in tasks if s <= threshold)))
+          % (len(tasks), threshold, len(slow), sum(seconds for seconds, dummy in slow), len(tasks) - len(slow),
+             sum(seconds for seconds, dummy in tasks if seconds <= threshold)))
 
 
 if __name__ == "__main__":

@@ -61,6 +61,16 @@ options:
     type: list
     elements: path
     default: []
+  celery_leftovers:
+    description:
+      - With O(state=retire), stop (each gets O(celery_stop_timeout) seconds to finish its tasks) and remove
+        the app's Celery containers (label C(djangodocker.deploy.celery)) - when the app runs no Celery any more.
+    type: bool
+    default: false
+  celery_stop_timeout:
+    description: Seconds a Celery container has to finish its tasks when O(celery_leftovers) removes it.
+    type: int
+    default: 60
   history:
     description:
       - With O(state=retire), a file listing the images of the releases that were switched to and became
@@ -161,6 +171,14 @@ class DockerCli:
         if code != 0:
             raise DockerError("docker container ls failed: %s" % err.strip())
         return [line for line in out.splitlines() if line.startswith(prefix)]
+
+    def celery(self, app):
+        code, out, err = self.module.run_command(
+            ["docker", "container", "ls", "--all", "--format", "{{.Names}}",
+             "--filter", "label=djangodocker.deploy.app=" + app, "--filter", "label=djangodocker.deploy.celery"])
+        if code != 0:
+            raise DockerError("docker container ls failed: %s" % err.strip())
+        return sorted(line for line in out.splitlines() if line)
 
     def run(self, *args):
         code, dummy, err = self.module.run_command(["docker"] + list(args))
@@ -270,7 +288,7 @@ def record(history, image, check_mode, keep=20):
     return lines, True
 
 
-def retire(docker, name, prune, keep, check_mode):
+def retire(docker, name, prune, keep, check_mode, celery_leftovers=False, celery_stop_timeout=60):
     """Remove NAME-previous, leftovers of earlier runs and what PRUNE matches; actions."""
     actions = []
     leftovers = [n for n in docker.names(name + "-")
@@ -279,6 +297,11 @@ def retire(docker, name, prune, keep, check_mode):
         actions.append("removed %s" % leftover)
         if not check_mode:
             docker.run("rm", "--force", leftover)
+    for worker in docker.celery(name) if celery_leftovers else []:
+        actions.append("stopped and removed %s (the app runs no Celery any more)" % worker)
+        if not check_mode:
+            docker.run("stop", "--time", str(celery_stop_timeout), worker)
+            docker.run("rm", worker)
     in_use = mounted_sources(docker.inspect(name)) | set(keep)
     for pattern in prune:
         for path in sorted(glob.glob(pattern)):
@@ -305,6 +328,8 @@ def main():
             prune=dict(type="list", elements="path", default=[]),
             keep=dict(type="list", elements="path", default=[]),
             history=dict(type="path"),
+            celery_leftovers=dict(type="bool", default=False),
+            celery_stop_timeout=dict(type="int", default=60),
         ),
         supports_check_mode=True,
     )
@@ -318,7 +343,8 @@ def main():
         elif params["state"] == "restore":
             result["restored"], actions = restore(docker, params["name"], params["switched"], check)
         else:
-            actions = retire(docker, params["name"], params["prune"], params["keep"], check)
+            actions = retire(docker, params["name"], params["prune"], params["keep"], check,
+                             params["celery_leftovers"], params["celery_stop_timeout"])
             if params["history"]:
                 result["history"], added = record(params["history"], image_of(docker.inspect(params["name"])), check)
                 if added:

@@ -42,7 +42,9 @@ ensure_network() {
 
 content_hash() { cat "$@" | sha256sum | cut -c1-16; }
 
-build_mirror_content() {
+# The signed docker-ce apt repository (its packages come from the VM images'
+# suites, so it follows build_world_images).
+build_apt_mirror() {
   local out="$DJD_STATE/mirror" want stamp
   mkdir -p "$out"
   want=$(content_hash "$DJD_ROOT/testworld/lib/aptrepo.sh")
@@ -56,6 +58,13 @@ build_mirror_content() {
     build_apt_repo "$out"
     echo "$want" > "$stamp"
   fi
+}
+
+# The PyPI index: wheels downloaded from PyPI (needs no image, so it runs
+# while the images build).
+build_pypi_mirror() {
+  local out="$DJD_STATE/mirror" want stamp
+  mkdir -p "$out"
   local reqs=("$DJD_ROOT"/testworld/pypi-*.txt "$DJD_ROOT"/examples/*/requirements*.txt
               "$DJD_ROOT"/examples/*/requirements/*.txt "$DJD_ROOT"/examples/*/constraints.txt)
   want=$(content_hash "${reqs[@]}" "$DJD_ROOT/testworld/make_simple_index.py")
@@ -155,23 +164,29 @@ ENV
 }
 
 # timed_step NAME COMMAND...: run one step and add "NAME SECONDS" to
-# $DJD_STATE/steps.log (scripts/demo shows where a cold start's minutes went).
+# $DJD_STATE/steps.log (this run's; scripts/demo shows where a cold start's
+# minutes went) and to steps-history.log (every run's, dated).
 timed_step() {
   local name=$1 start=$SECONDS
   shift
   "$@"
-  echo "$name $((SECONDS - start))" >> "$DJD_STATE/steps.log"
+  echo "$name $((SECONDS - start))" | tee -a "$DJD_STATE/steps-history.log" >> "$DJD_STATE/steps.log"
 }
 
 world_up() {
   mkdir -p "$DJD_STATE"
   : > "$DJD_STATE/steps.log"
+  echo "# world up $(date -u +%FT%TZ)" >> "$DJD_STATE/steps-history.log"
   timed_step "engine" ensure_engine
   timed_step "host-tools" ensure_host_tools
   timed_step "python-venv" ensure_venv
+  # Downloads from PyPI while debootstrap works (neither needs the other).
+  local pypi_pid
+  timed_step "pypi-mirror" build_pypi_mirror & pypi_pid=$!
   timed_step "world-images" build_world_images
+  wait "$pypi_pid" || die "building the PyPI mirror failed"
   ensure_network
-  timed_step "mirror-content" build_mirror_content
+  timed_step "docker-ce-mirror" build_apt_mirror
   timed_step "world-services" start_world_services
   timed_step "stand-in-images" push_standin_images
   write_world_env

@@ -21,6 +21,9 @@ class FakeDocker:
     def names(self, prefix):
         return [name for name in self.containers if name.startswith(prefix)]
 
+    def celery(self, app):
+        return sorted(name for name, c in self.containers.items() if c.get("celery") == app)
+
     def run(self, *args):
         self.calls.append(args)
         if args == self.fail_on:
@@ -189,3 +192,20 @@ def test_a_failed_start_after_a_drained_switch_leaves_the_serving_release_runnin
     with pytest.raises(module.DockerError):
         module.switch(docker, "mysite", 10, check_mode=False, stop_previous=False)
     assert image_of(docker, "mysite") == "mysite:old" and docker.containers["mysite"]["State"]["Running"]
+
+
+def test_celery_turned_off_its_containers_are_stopped_with_time_and_removed_at_retire():
+    worker = dict(container("mysite:old"), celery="mysite")
+    docker = FakeDocker(mysite=container("mysite:new"), **{"mysite-worker-0123456789ab": worker,
+                                                           "mysite-beat": dict(container("mysite:new"), celery="mysite"),
+                                                           "other-beat": dict(container("other:1"), celery="other")})
+    actions = module.retire(docker, "mysite", [], [], check_mode=False, celery_leftovers=True, celery_stop_timeout=45)
+    assert set(docker.containers) == {"mysite", "other-beat"}
+    assert ("stop", "--time", "45", "mysite-beat") in docker.calls
+    assert "stopped and removed mysite-worker-0123456789ab (the app runs no Celery any more)" in actions
+
+
+def test_celery_containers_stay_unless_asked():
+    docker = FakeDocker(mysite=container("mysite:new"), **{"mysite-beat": dict(container("mysite:new"), celery="mysite")})
+    module.retire(docker, "mysite", [], [], check_mode=False)
+    assert "mysite-beat" in docker.containers
