@@ -49,3 +49,8 @@ def probe_all(targets, timeout):
 
 def describe(failures):
     return "; ".join("%s %s: %s" % (f["name"], f["url"], f["reason"]) for f in failures)
+
+
+def failure_message(failures, timeout):
+    """The sentence naming each mirror that did not answer, and why (the modules add what to do)."""
+    return "These mirrors did not answer within %ss: %s" % (timeout, describe(failures))

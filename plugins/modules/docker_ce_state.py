@@ -195,10 +195,7 @@ from ansible_collections.djangodocker.deploy.plugins.module_utils.host_files imp
     ownership_reasons,
     read_text,
 )
-from ansible_collections.djangodocker.deploy.plugins.module_utils.mirror_probe import (
-    describe as describe_failures,
-    probe_all,
-)
+from ansible_collections.djangodocker.deploy.plugins.module_utils.mirror_probe import failure_message, probe_all
 from ansible_collections.djangodocker.deploy.plugins.module_utils.openpgp import (
     global_keyrings_with,
     keyring_fingerprints,
@@ -422,8 +419,7 @@ def main():
     if reasons and supported and params["mirror_timeout"] > 0:
         failures = probe_all(mirror_targets(repo_url, os_info["codename"]), params["mirror_timeout"])
         if failures:
-            message = "These mirrors did not answer within %ss: %s" % (
-                params["mirror_timeout"], describe_failures(failures))
+            message = failure_message(failures, params["mirror_timeout"])
             if params["on_dead_mirror"] == "fail":
                 module.fail_json(msg=message + ". Nothing was changed. Check docker_ce_mirror_url, or choose "
                                  "another mirror.", reasons=reasons)

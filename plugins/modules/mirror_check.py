@@ -89,7 +89,7 @@ import json
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.djangodocker.deploy.plugins.module_utils.mirror_probe import (
-    describe,
+    failure_message,
     probe_all,
     registry_probe_url,
 )
@@ -126,7 +126,7 @@ def main():
     failures = probe_all(targets, module.params["timeout"])
     result = dict(changed=False, checked=[t["url"] for t in targets], failures=failures)
     if failures:
-        message = "These mirrors did not answer within %ss: %s" % (module.params["timeout"], describe(failures))
+        message = failure_message(failures, module.params["timeout"])
         if module.params["on_failure"] == "fail":
             module.fail_json(msg=message + ". Nothing was changed. Check the URLs, or choose another mirror.",
                              **result)

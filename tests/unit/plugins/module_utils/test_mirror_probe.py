@@ -56,3 +56,11 @@ def test_failures_name_every_dead_mirror(server):
     assert [f["name"] for f in failures] == ["registry mirror", "docker-ce repository"]
     text = mirror_probe.describe(failures)
     assert "registry mirror http://127.0.0.1:9/v2/:" in text and "HTTP 404" in text
+
+
+def test_the_failure_message_names_each_mirror_and_why():
+    failures = [{"name": "PyPI index", "url": "http://m/simple/django/", "reason": "HTTP 404"},
+                {"name": "registry mirror", "url": "http://r/v2/", "reason": "timed out"}]
+    assert mirror_probe.failure_message(failures, 3) == (
+        "These mirrors did not answer within 3s: PyPI index http://m/simple/django/: HTTP 404; "
+        "registry mirror http://r/v2/: timed out")
