@@ -79,6 +79,27 @@ options:
     description: Stop and rename (never remove) a container of that name the role did not make.
     type: bool
     default: false
+  site_dirs:
+    description:
+      - Folders of the app's Nginx site (mode 0755), made or repaired in this same round trip
+        so that a release needs no task of its own for them (the socket folder is the app's).
+    type: list
+    elements: dict
+    default: []
+    suboptions:
+      path:
+        description: The folder.
+        type: path
+        required: true
+      owner:
+        description: User and group id that owns it.
+        type: int
+        default: 0
+  static_dir:
+    description:
+      - Nginx mode, the site's folder of static files, one folder per release; their names are
+        returned in RV(static_releases) (no listing task of its own on every run).
+    type: path
   carry_sqlite:
     description:
       - Path, inside the replaced container, of its sqlite database, copied to C(<data_dir>/db.sqlite3)
@@ -128,6 +149,11 @@ env_file:
   description: The environment file of this release, to mount into its container.
   returned: success
   type: str
+static_releases:
+  description: The releases whose static files are in O(static_dir), newest first (empty without it).
+  returned: success
+  type: list
+  elements: str
 replaced:
   description: The container the role did not make, C(renamed_to) and whether its C(database_copied).
   returned: when a container was replaced
@@ -264,6 +290,15 @@ def replace_foreign(module, container, params):
     return {"renamed_to": renamed, "database_copied": copied, "database_path": inside}
 
 
+def static_releases(folder):
+    """The release folders in FOLDER, newest first; a copy in progress (.<name>.partial) is none."""
+    if not folder or not os.path.isdir(folder):
+        return []
+    found = [entry for entry in os.scandir(folder) if entry.is_dir(follow_symlinks=False)
+             and not entry.name.startswith(".")]
+    return [entry.name for entry in sorted(found, key=lambda entry: entry.stat().st_mtime, reverse=True)]
+
+
 def main():
     module = AnsibleModule(
         argument_spec=dict(
@@ -279,6 +314,11 @@ def main():
             container_name=dict(type="str", default=""),
             replace_container=dict(type="bool", default=False),
             carry_sqlite=dict(type="str", default="db.sqlite3"),
+            static_dir=dict(type="path"),
+            site_dirs=dict(type="list", elements="dict", default=[], options=dict(
+                path=dict(type="path", required=True),
+                owner=dict(type="int", default=0),
+            )),
         ),
         supports_check_mode=True,
     )
@@ -310,6 +350,8 @@ def main():
         # Uploads: it must exist before uWSGI starts, which maps MEDIA_URL to it only then.
         reasons += ensure_folder(os.path.join(params["data_dir"], "media"), "0755", params["uid"], params["uid"],
                                  check_mode=check)
+        for folder in params["site_dirs"]:
+            reasons += ensure_folder(folder["path"], "0755", folder["owner"], folder["owner"], check_mode=check)
         result = {}
         if foreign:
             result["replaced"] = replace_foreign(module, existing, params)
@@ -328,7 +370,8 @@ def main():
         module.fail_json(msg=str(error))
     module.exit_json(changed=bool(reasons), reasons=reasons, env_sha256=checksum, env_file=env_file,
                      engine=os.path.exists("/var/run/docker.sock"),
-                     requests=importlib.util.find_spec("requests") is not None, **result)
+                     requests=importlib.util.find_spec("requests") is not None,
+                     static_releases=static_releases(params["static_dir"]), **result)
 
 
 if __name__ == "__main__":

@@ -3,6 +3,7 @@
 import hashlib
 import json
 import os
+import time
 
 import pytest
 
@@ -162,3 +163,28 @@ def test_short_environment_values_do_not_mask_the_file_name(args, run_module, ca
     assert "*" not in result["env_file"] and os.path.isfile(result["env_file"])
     assert result["env_sha256"] == hashlib.sha256(open(result["env_file"], "rb").read()).hexdigest()
     assert "token-value" not in json.dumps(result)
+
+
+def test_the_site_folders_are_made_in_the_same_round_trip(args, run_module, capsys, tmp_path):
+    site = tmp_path / "nginx" / "sites" / "mysite"
+    dirs = [{"path": str(site), "owner": 0}, {"path": str(site / "run"), "owner": 10001},
+            {"path": str(site / "static"), "owner": 0}]
+    first = run_module(module.main, dict(args, site_dirs=dirs), capsys)
+    assert first["changed"]
+    assert mode(site / "run") == "0o755" and os.stat(site / "run").st_uid == 10001
+    assert os.stat(site / "static").st_uid == 0 and mode(site) == "0o755"
+    os.chmod(site / "run", 0o700)
+    again = run_module(module.main, dict(args, site_dirs=dirs), capsys)
+    assert again["reasons"] == ["%s has mode 0700, not 0755" % (site / "run")]
+    assert run_module(module.main, dict(args, site_dirs=dirs), capsys)["changed"] is False
+
+
+def test_the_static_releases_are_listed_newest_first_without_partial_copies(args, run_module, capsys, tmp_path):
+    static = tmp_path / "static"
+    for age, name in [(300, "old111"), (100, "new222"), (200, "mid333"), (0, ".new444.partial")]:
+        (static / name).mkdir(parents=True)
+        os.utime(static / name, (time.time() - age, time.time() - age))
+    (static / "stray-file").write_text("x")
+    result = run_module(module.main, dict(args, static_dir=str(static)), capsys)
+    assert result["static_releases"] == ["new222", "mid333", "old111"]
+    assert run_module(module.main, dict(args, static_dir=str(tmp_path / "none")), capsys)["static_releases"] == []
