@@ -82,6 +82,18 @@ options:
     type: list
     elements: path
     default: []
+  keep_images:
+    description:
+      - With O(state=retire), how many of the app's newest image tags (repository O(name)) to keep; older
+        ones are removed, except O(protect_images). V(0) keeps them all. Part of the same call so that a
+        release has no listing task of its own for them.
+    type: int
+    default: 0
+  protect_images:
+    description: With O(keep_images), image tags never removed (the new release's and the previous one's).
+    type: list
+    elements: str
+    default: []
 extends_documentation_fragment:
   - djangodocker.deploy.attributes
 attributes:
@@ -179,6 +191,17 @@ class DockerCli:
         if code != 0:
             raise DockerError("docker container ls failed: %s" % err.strip())
         return sorted(line for line in out.splitlines() if line)
+
+    def images(self, repository):
+        """REPOSITORY's tags, newest first."""
+        code, out, err = self.module.run_command(
+            ["docker", "image", "ls", "--filter", "reference=" + repository,
+             "--format", "{{.CreatedAt}}\t{{.Repository}}:{{.Tag}}"])
+        if code != 0:
+            raise DockerError("docker image ls failed: %s" % err.strip())
+        found = [line.split("\t", 1) for line in out.splitlines() if "\t" in line]
+        return [tag for dummy, tag in sorted(found, key=lambda row: row[0], reverse=True)
+                if not tag.endswith(":<none>")]
 
     def run(self, *args):
         code, dummy, err = self.module.run_command(["docker"] + list(args))
@@ -317,6 +340,18 @@ def retire(docker, name, prune, keep, check_mode, celery_leftovers=False, celery
     return actions
 
 
+def prune_images(docker, name, keep, protect, check_mode):
+    """Remove NAME's image tags beyond the newest KEEP, never those in PROTECT; actions."""
+    actions = []
+    for tag in docker.images(name)[keep:] if keep > 0 else []:
+        if tag in protect:
+            continue
+        actions.append("removed image %s (beyond the newest %d)" % (tag, keep))
+        if not check_mode:
+            docker.run("image", "rm", tag)
+    return actions
+
+
 def main():
     module = AnsibleModule(
         argument_spec=dict(
@@ -330,6 +365,8 @@ def main():
             history=dict(type="path"),
             celery_leftovers=dict(type="bool", default=False),
             celery_stop_timeout=dict(type="int", default=60),
+            keep_images=dict(type="int", default=0),
+            protect_images=dict(type="list", elements="str", default=[]),
         ),
         supports_check_mode=True,
     )
@@ -349,6 +386,7 @@ def main():
                 result["history"], added = record(params["history"], image_of(docker.inspect(params["name"])), check)
                 if added:
                     actions.append("recorded %s as a release that served" % result["history"][-1])
+            actions += prune_images(docker, params["name"], params["keep_images"], params["protect_images"], check)
     except DockerError as error:
         module.fail_json(msg=str(error))
     module.exit_json(changed=bool(actions), actions=actions, **result)

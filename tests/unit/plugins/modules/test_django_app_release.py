@@ -21,6 +21,9 @@ class FakeDocker:
     def names(self, prefix):
         return [name for name in self.containers if name.startswith(prefix)]
 
+    def images(self, repository):
+        return [tag for tag in getattr(self, "tags", []) if tag.startswith(repository + ":")]
+
     def celery(self, app):
         return sorted(name for name, c in self.containers.items() if c.get("celery") == app)
 
@@ -34,6 +37,8 @@ class FakeDocker:
             del self.containers[rest[-1]]
         elif verb == "rename":
             self.containers[rest[1]] = self.containers.pop(rest[0])
+        elif verb == "image":
+            self.tags.remove(rest[-1])
         elif verb in ("stop", "start"):
             self.containers[rest[-1]]["State"]["Running"] = verb == "start"
 
@@ -209,3 +214,28 @@ def test_celery_containers_stay_unless_asked():
     docker = FakeDocker(mysite=container("mysite:new"), **{"mysite-beat": dict(container("mysite:new"), celery="mysite")})
     module.retire(docker, "mysite", [], [], check_mode=False)
     assert "mysite-beat" in docker.containers
+
+
+def test_retire_removes_image_tags_beyond_the_newest_kept_but_never_a_protected_one():
+    docker = FakeDocker(mysite=container("mysite:e"))
+    # Newest first, as DockerCli.images returns them; mysite:a is the previous release's (a rollback).
+    docker.tags = ["mysite:e", "mysite:d", "mysite:c", "mysite:b", "mysite:a"]
+    actions = module.prune_images(docker, "mysite", 2, ["mysite:e", "mysite:a"], check_mode=False)
+    assert docker.tags == ["mysite:e", "mysite:d", "mysite:a"]
+    assert actions == ["removed image mysite:c (beyond the newest 2)", "removed image mysite:b (beyond the newest 2)"]
+    assert module.prune_images(docker, "mysite", 2, ["mysite:e", "mysite:a"], check_mode=False) == []
+    # 0 keeps every image; check mode says what it would remove and removes nothing.
+    assert module.prune_images(docker, "mysite", 0, [], check_mode=False) == []
+    assert module.prune_images(docker, "mysite", 1, [], check_mode=True) == [
+        "removed image mysite:d (beyond the newest 1)", "removed image mysite:a (beyond the newest 1)"]
+    assert docker.tags == ["mysite:e", "mysite:d", "mysite:a"]
+
+
+def test_the_engine_lists_a_repository_s_tags_newest_first_without_untagged_ones():
+    class Module:
+        def run_command(self, args):
+            assert args[:5] == ["docker", "image", "ls", "--filter", "reference=mysite"]
+            return 0, ("2026-11-26 09:00:00 +0000 UTC\tmysite:old\n"
+                       "2026-11-26 10:00:00 +0000 UTC\tmysite:new\n"
+                       "2026-11-26 09:30:00 +0000 UTC\tmysite:<none>\n"), ""
+    assert module.DockerCli(Module()).images("mysite") == ["mysite:new", "mysite:old"]
