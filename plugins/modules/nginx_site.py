@@ -44,7 +44,9 @@ options:
   state:
     description:
       - V(present) writes, tests and reloads; V(absent) removes the site, tests and reloads.
-      - V(vacant) only checks that no other site claims the C(server_name)s of O(content).
+      - V(vacant) only checks that no other site claims the C(server_name)s of O(content), and
+        returns the Nginx container as the engine describes it (RV(container)), so that the
+        site's later steps need no engine read of their own.
     type: str
     choices: [present, absent, vacant]
     default: present
@@ -89,9 +91,17 @@ server_names:
   returned: success
   type: list
   elements: str
+container:
+  description:
+    - With O(state=vacant), O(container) as C(docker container inspect) describes it, only its C(Name),
+      C(State) and C(Mounts);
+      empty when it does not exist or the host has no engine yet.
+  returned: success
+  type: dict
 """
 
 import glob
+import json
 import os
 import re
 import tempfile
@@ -123,6 +133,15 @@ class DockerNginx:
         code, out, err = self.module.run_command(["docker", "exec", self.container, "nginx", "-s", "reload"])
         if code != 0:
             raise NginxError((err or out).strip())
+
+    def inspect(self):
+        """The container as the engine describes it; {} when there is none (or no engine yet)."""
+        if not self.module.get_bin_path("docker"):
+            return {}
+        code, out, dummy = self.module.run_command(["docker", "container", "inspect", self.container])
+        found = json.loads(out) if code == 0 and out.strip() else []
+        # What the site's steps use, not the whole description (-v prints results).
+        return {key: found[0].get(key) for key in ("Name", "State", "Mounts")} if found else {}
 
     def workers(self):
         """{pid: command line} of the container's worker processes."""
@@ -246,7 +265,7 @@ def main():
                          % "; ".join("%s is already a name of site %s" % (server, other) for other, server in taken))
     result = dict(changed=False, reloaded=False, drained=True, server_names=names)
     if params["state"] == "vacant":
-        module.exit_json(**result)
+        module.exit_json(container=DockerNginx(module, params["container"]).inspect(), **result)
     path = os.path.join(params["conf_dir"], params["file"]) if params["file"] else site_file(params["conf_dir"], params["name"])
     content = params["content"] if params["state"] == "present" else None
     try:
