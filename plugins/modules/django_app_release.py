@@ -152,6 +152,7 @@ actions:
   elements: str
 """
 
+import datetime
 import glob
 import json
 import os
@@ -200,13 +201,25 @@ class DockerCli:
         if code != 0:
             raise DockerError("docker image ls failed: %s" % err.strip())
         found = [line.split("\t", 1) for line in out.splitlines() if "\t" in line]
-        return [tag for dummy, tag in sorted(found, key=lambda row: row[0], reverse=True)
+        return [tag for dummy, tag in sorted(found, key=lambda row: created_at(row[0]), reverse=True)
                 if not tag.endswith(":<none>")]
 
     def run(self, *args):
         code, dummy, err = self.module.run_command(["docker"] + list(args))
         if code != 0:
             raise DockerError("docker %s failed: %s" % (" ".join(args), err.strip()))
+
+
+def created_at(text):
+    """Seconds since the epoch of docker's CreatedAt ("2026-11-26 10:00:00 +0800 CST"); 0 when unreadable.
+
+    Compared as times, not as text: the CLI writes them in the host's time zone, whose
+    offset changes with daylight saving time.
+    """
+    try:
+        return datetime.datetime.strptime(" ".join(text.split()[:3]), "%Y-%m-%d %H:%M:%S %z").timestamp()
+    except ValueError:
+        return 0.0
 
 
 def previous_name(name):

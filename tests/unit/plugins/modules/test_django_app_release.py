@@ -239,3 +239,9 @@ def test_the_engine_lists_a_repository_s_tags_newest_first_without_untagged_ones
                        "2026-11-26 10:00:00 +0000 UTC\tmysite:new\n"
                        "2026-11-26 09:30:00 +0000 UTC\tmysite:<none>\n"), ""
     assert module.DockerCli(Module()).images("mysite") == ["mysite:new", "mysite:old"]
+
+
+def test_creation_times_are_compared_as_times_across_a_change_of_offset():
+    # 01:30 +0100 (after the clocks went back) is later than 02:10 +0200 (before).
+    assert module.created_at("2026-10-25 01:30:00 +0100 CET") > module.created_at("2026-10-25 02:10:00 +0200 CEST")
+    assert module.created_at("not a time") == 0.0
