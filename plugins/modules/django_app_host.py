@@ -162,15 +162,14 @@ replaced:
 
 import hashlib
 import importlib.util
-import json
 import os
 import re
 import secrets
-import subprocess
 import time
 
 from ansible.module_utils.basic import AnsibleModule
 
+from ansible_collections.djangodocker.deploy.plugins.module_utils.docker_inspect import inspect_container
 from ansible_collections.djangodocker.deploy.plugins.module_utils.host_files import (
     FileProblem,
     describe,
@@ -243,18 +242,6 @@ def host_secret(params, check_mode):
     if not check_mode:
         ensure_file(path, secret.encode("ascii"), SECRET_MODE, secret=True)
     return secret, reasons
-
-
-def inspect_container(name):
-    """docker inspect of NAME; None when there is none (or no docker)."""
-    try:
-        done = subprocess.run(["docker", "container", "inspect", name], capture_output=True, text=True, check=False)
-    except FileNotFoundError:
-        return None
-    if done.returncode != 0:
-        return None
-    found = json.loads(done.stdout)
-    return found[0] if found else None
 
 
 def made_by_role(container, name, data_dir):
@@ -336,7 +323,7 @@ def main():
     if problems:
         module.fail_json(msg="The environment file cannot be written: %s." % "; ".join(problems))
     name = params["container_name"]
-    existing = inspect_container(name) if name else None
+    existing = inspect_container(module, name) if name else None
     foreign = existing is not None and not made_by_role(existing, name, params["data_dir"])
     if foreign and not params["replace_container"]:
         module.fail_json(msg=(

@@ -154,11 +154,12 @@ actions:
 
 import datetime
 import glob
-import json
 import os
 import shutil
 
 from ansible.module_utils.basic import AnsibleModule
+
+from ansible_collections.djangodocker.deploy.plugins.module_utils.docker_inspect import inspect_container
 
 
 class DockerError(Exception):
@@ -172,11 +173,7 @@ class DockerCli:
         self.module = module
 
     def inspect(self, name):
-        code, out, dummy = self.module.run_command(["docker", "container", "inspect", name])
-        if code != 0:
-            return None
-        found = json.loads(out)
-        return found[0] if found else None
+        return inspect_container(self.module, name)
 
     def names(self, prefix):
         code, out, err = self.module.run_command(

@@ -101,13 +101,14 @@ container:
 """
 
 import glob
-import json
 import os
 import re
 import tempfile
 import time
 
 from ansible.module_utils.basic import AnsibleModule
+
+from ansible_collections.djangodocker.deploy.plugins.module_utils.docker_inspect import inspect_container
 
 SERVER_NAME = re.compile(r"(?:^|[\s{;])server_name\s+([^;]+);")
 COMMENT = re.compile(r"#[^\n]*")
@@ -136,12 +137,9 @@ class DockerNginx:
 
     def inspect(self):
         """The container as the engine describes it; {} when there is none (or no engine yet)."""
-        if not self.module.get_bin_path("docker"):
-            return {}
-        code, out, dummy = self.module.run_command(["docker", "container", "inspect", self.container])
-        found = json.loads(out) if code == 0 and out.strip() else []
+        found = inspect_container(self.module, self.container)
         # What the site's steps use, not the whole description (-v prints results).
-        return {key: found[0].get(key) for key in ("Name", "State", "Mounts")} if found else {}
+        return {key: found.get(key) for key in ("Name", "State", "Mounts")} if found else {}
 
     def workers(self):
         """{pid: command line} of the container's worker processes."""

@@ -23,6 +23,26 @@ def run_module():
     return run
 
 
+class FakeEngineModule:
+    """get_bin_path and run_command of AnsibleModule, with the docker command answering CODE and OUT."""
+
+    def __init__(self, docker="/usr/bin/docker", code=0, out=""):
+        self.docker, self.code, self.out, self.calls = docker, code, out, []
+
+    def get_bin_path(self, name):
+        return self.docker if name == "docker" else None
+
+    def run_command(self, args):
+        self.calls.append(args)
+        return self.code, self.out, ""
+
+
+@pytest.fixture
+def engine_module():
+    """FakeEngineModule, to call with docker=None (no engine yet), code and out."""
+    return FakeEngineModule
+
+
 @pytest.fixture(scope="session")
 def gpg_keys(tmp_path_factory):
     """Two throwaway OpenPGP keys: 'pinned' (with a signing subkey) and 'other'.

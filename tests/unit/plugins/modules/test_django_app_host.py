@@ -101,7 +101,7 @@ def test_which_containers_the_role_made(args):
 
 
 def test_a_container_the_role_did_not_make_stops_everything(args, run_module, capsys, monkeypatch):
-    monkeypatch.setattr(module, "inspect_container", lambda name: container("mysite2:latest"))
+    monkeypatch.setattr(module, "inspect_container", lambda module, name: container("mysite2:latest"))
     result = run_module(module.main, dict(args, container_name="mysite2"), capsys)
     assert result["failed"]
     assert "A container named mysite2 exists that djangodocker.deploy did not make" in result["msg"]
@@ -110,7 +110,7 @@ def test_a_container_the_role_did_not_make_stops_everything(args, run_module, ca
 
 
 def test_replacing_renames_and_carries_the_database_over(args, run_module, capsys, monkeypatch):
-    monkeypatch.setattr(module, "inspect_container", lambda name: container("mysite2:latest"))
+    monkeypatch.setattr(module, "inspect_container", lambda module, name: container("mysite2:latest"))
     calls = []
 
     def run_command(self, argv, check_rc=False, **kwargs):

@@ -112,28 +112,14 @@ def test_the_folder_is_made_with_the_first_file(tmp_path):
     assert path.read_text() == SITE and oct(path.parent.stat().st_mode & 0o777) == "0o755"
 
 
-class FakeModule:
-    """run_command and get_bin_path of AnsibleModule, as the engine would answer."""
-
-    def __init__(self, docker="/usr/bin/docker", code=0, out=""):
-        self.docker, self.code, self.out, self.calls = docker, code, out, []
-
-    def get_bin_path(self, name):
-        return self.docker if name == "docker" else None
-
-    def run_command(self, args):
-        self.calls.append(args)
-        return self.code, self.out, ""
-
-
-def test_the_vacant_check_describes_the_nginx_container_with_only_what_the_site_uses():
+def test_the_vacant_check_describes_the_nginx_container_with_only_what_the_site_uses(engine_module):
     described = ('[{"Name": "/djangodocker-nginx", "State": {"Running": true}, "Config": {"Env": ["A=1"]},'
                  ' "Mounts": [{"Source": "/srv/a/media", "Destination": "/srv/media/a"}]}]')
-    fake = FakeModule(out=described)
+    fake = engine_module(out=described)
     assert module.DockerNginx(fake, "djangodocker-nginx").inspect() == {
         "Name": "/djangodocker-nginx", "State": {"Running": True},
         "Mounts": [{"Source": "/srv/a/media", "Destination": "/srv/media/a"}]}
     assert fake.calls == [["docker", "container", "inspect", "djangodocker-nginx"]]
     # No such container, or no engine yet (check mode on a fresh host): nothing, no error.
-    assert module.DockerNginx(FakeModule(code=1, out="[]"), "x").inspect() == {}
-    assert module.DockerNginx(FakeModule(docker=None), "x").inspect() == {}
+    assert module.DockerNginx(engine_module(code=1, out="[]"), "x").inspect() == {}
+    assert module.DockerNginx(engine_module(docker=None), "x").inspect() == {}
