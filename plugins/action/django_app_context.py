@@ -17,7 +17,7 @@ from ansible_collections.djangodocker.deploy.plugins.module_utils.project_pack i
 class ActionModule(ActionBase):
 
     TRANSFERS_FILES = True
-    _VALID_ARGS = frozenset(("src", "exclude", "files", "dest", "sha256"))
+    _VALID_ARGS = frozenset(("src", "exclude", "code", "files", "dest", "sha256"))
 
     def run(self, tmp=None, task_vars=None):
         result = super().run(tmp, task_vars)
@@ -31,7 +31,8 @@ class ActionModule(ActionBase):
         handle, tar_path = tempfile.mkstemp(suffix=".context.tar")
         try:
             with os.fdopen(handle, "wb") as out:
-                packed = pack_context(src, list(args.get("exclude") or []), dict(args["files"]), out)
+                packed = pack_context(src, list(args.get("exclude") or []), list(args.get("code") or []),
+                                      dict(args["files"]), out)
             if packed != args["sha256"]:
                 raise AnsibleActionFail("The project at %s changed during the play; run it again." % src)
             if self._task.check_mode:

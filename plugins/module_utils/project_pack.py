@@ -4,8 +4,14 @@
 """Reproducible tars of a Django project and of its build context (controller side).
 
 Same files in, same bytes out: entries sorted, owner root, times zero,
-permissions normalised, so the project tar's sha256 says whether the sources
+permissions normalised, so the project tars' sha256 says whether the sources
 changed, and the image tag made from it says whether a build is needed.
+
+The project goes into the image as two tars, two layers: first the files that
+rarely change (static assets, data, vendored files: every file whose name does
+not match the code patterns), then the code. A code change rebuilds only the
+second layer; the first is reused from the engine's build cache as long as its
+tar is the same bytes.
 """
 
 from __future__ import annotations
@@ -17,6 +23,7 @@ import json
 import os
 import tarfile
 
+CONTEXT_ASSETS = "assets.tar"
 CONTEXT_PROJECT = "project.tar"
 
 
@@ -42,11 +49,19 @@ def project_files(src, patterns):
     return sorted(found)
 
 
-class HashingWriter:
-    """A write-only file that keeps the sha256 of what goes through it."""
+def project_layers(src, patterns, code_patterns):
+    """The project's files as (assets, code): code is every file whose name matches CODE_PATTERNS."""
+    assets, code = [], []
+    for arcname, path in project_files(src, patterns):
+        (code if excluded(os.path.basename(arcname), code_patterns) else assets).append((arcname, path))
+    return assets, code
 
-    def __init__(self, handle=None):
-        self.digest = hashlib.sha256()
+
+class HashingWriter:
+    """A write-only file that keeps the sha256 of what goes through it (DIGEST when given: one over several files)."""
+
+    def __init__(self, handle=None, digest=None):
+        self.digest = digest if digest is not None else hashlib.sha256()
         self.handle = handle
         self.position = 0
 
@@ -70,10 +85,18 @@ def _normalised(info, mode):
     return info
 
 
-def pack_project(src, sink, patterns):
-    """Write the project's reproducible tar to SINK; the number of files."""
-    files = project_files(src, patterns)
+def pack_files(files, sink, top=False):
+    """Write a reproducible tar of FILES ((name in the tar, path) pairs) to SINK.
+
+    TOP adds the tar's own folder (".") first: a tar without members is not
+    recognised as one by the engine's ADD, which would copy it into the image
+    as a file (a project may have no assets).
+    """
     with tarfile.open(fileobj=sink, mode="w", format=tarfile.PAX_FORMAT) as tar:
+        if top:
+            info = _normalised(tarfile.TarInfo("."), 0o755)
+            info.type = tarfile.DIRTYPE
+            tar.addfile(info)
         for arcname, path in files:
             info = tar.gettarinfo(path, arcname=arcname)
             _normalised(info, 0o755 if info.mode & 0o111 else 0o644)
@@ -82,11 +105,18 @@ def pack_project(src, sink, patterns):
     return len(files)
 
 
-def project_checksum(src, patterns):
-    """sha256 of the project's tar, without keeping the tar."""
-    sink = HashingWriter()
-    count = pack_project(src, sink, patterns)
-    return sink.digest.hexdigest(), count
+def pack_layers(src, patterns, code_patterns, assets_sink, code_sink):
+    """Write the project's two tars (assets, then code) to the sinks; the sha256 over both, and the number of files."""
+    digest = hashlib.sha256()
+    assets, code = project_layers(src, patterns, code_patterns)
+    pack_files(assets, HashingWriter(assets_sink, digest), top=True)
+    pack_files(code, HashingWriter(code_sink, digest), top=True)
+    return digest.hexdigest(), len(assets) + len(code)
+
+
+def project_checksum(src, patterns, code_patterns=()):
+    """sha256 over the project's two tars, and its number of files, without keeping the tars."""
+    return pack_layers(src, patterns, code_patterns, None, None)
 
 
 def image_tag(project_sha256, context_files):
@@ -95,17 +125,17 @@ def image_tag(project_sha256, context_files):
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
 
 
-def pack_context(src, patterns, context_files, sink):
-    """Write the whole build context (CONTEXT_FILES plus the project's tar) to SINK.
+def pack_context(src, patterns, code_patterns, context_files, sink):
+    """Write the whole build context (CONTEXT_FILES plus the project's two tars) to SINK.
 
-    Returns the project tar's sha256, so the caller can check it is the one the
-    tag was made from.
+    Returns the sha256 over the project's tars, so the caller can check it is
+    the one the tag was made from.
     """
-    project = io.BytesIO()
-    hashing = HashingWriter(project)
-    pack_project(src, hashing, patterns)
+    assets, code = io.BytesIO(), io.BytesIO()
+    sha256 = pack_layers(src, patterns, code_patterns, assets, code)[0]
     members = {name: text.encode("utf-8") for name, text in context_files.items()}
-    members[CONTEXT_PROJECT] = project.getvalue()
+    members[CONTEXT_ASSETS] = assets.getvalue()
+    members[CONTEXT_PROJECT] = code.getvalue()
     with tarfile.open(fileobj=sink, mode="w", format=tarfile.PAX_FORMAT) as tar:
         for folder in sorted({os.path.dirname(name) for name in members} - {""}):
             info = _normalised(tarfile.TarInfo(folder), 0o755)
@@ -115,4 +145,4 @@ def pack_context(src, patterns, context_files, sink):
             info = _normalised(tarfile.TarInfo(name), 0o644)
             info.size = len(members[name])
             tar.addfile(info, io.BytesIO(members[name]))
-    return hashing.digest.hexdigest()
+    return sha256

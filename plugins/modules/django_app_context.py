@@ -10,8 +10,9 @@ module: django_app_context
 short_description: Put a Django project's image build context on the host in one transfer
 version_added: 0.2.0
 description:
-  - Packs the project (without the excluded names, without symbolic links) and the
-    generated build files into one reproducible tar on the controller, checks that the
+  - Packs the project (without the excluded names, without symbolic links) as two tars,
+    C(assets.tar) (every file whose name does not match O(code)) and C(project.tar) (the
+    code), and the generated build files into one reproducible tar on the controller, checks that the
     project is still the one the image tag was computed from, and unpacks the tar into
     O(dest) on the host.
   - The tar on the controller is private (mode 0600) and removed even when the transfer fails.
@@ -28,6 +29,14 @@ options:
     type: list
     elements: str
     default: []
+  code:
+    description:
+      - File names (shell patterns) of the project's code, packed into C(project.tar); every
+        other file goes into C(assets.tar), for an image layer of its own that a code change
+        does not rebuild.
+    type: list
+    elements: str
+    default: []
   files:
     description: Generated files of the context, as a mapping of relative path to text.
     type: dict
@@ -41,7 +50,7 @@ options:
     type: path
   sha256:
     description:
-      - Checksum of the project's tar the image tag was made from
+      - Checksum over the project's tars the image tag was made from
         (see the P(djangodocker.deploy.django_app_tag#lookup) lookup).
     type: str
     required: true
@@ -62,6 +71,7 @@ EXAMPLES = r"""
   djangodocker.deploy.django_app_context:
     src: /home/me/mysite
     exclude: [.git, __pycache__]
+    code: ["*.py", "*.html"]
     files:
       Dockerfile: "FROM python:3.13-slim\n"
     dest: /srv/django/mysite/build
@@ -112,6 +122,7 @@ def main():
             # The action plugin's: the user's options, and where it put the tar.
             src=dict(type="path", required=True),
             exclude=dict(type="list", elements="str", default=[]),
+            code=dict(type="list", elements="str", default=[]),
             files=dict(type="dict", required=True),
             dest=dict(type="path", required=True),
             sha256=dict(type="str", required=True),

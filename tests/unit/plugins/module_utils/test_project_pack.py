@@ -10,6 +10,7 @@ import pytest
 from ansible_collections.djangodocker.deploy.plugins.module_utils import project_pack
 
 EXCLUDE = [".git", "__pycache__", "*.pyc", "media", "*.sqlite3"]
+CODE = ["*.py", "*.html"]
 
 
 def make_project(root, order=None):
@@ -87,26 +88,63 @@ def test_an_excluded_file_changes_nothing(tmp_path):
     assert project_pack.project_checksum(str(project), EXCLUDE) == before
 
 
-def test_the_tar_is_normalised(tmp_path):
+def test_the_tars_are_normalised(tmp_path):
     project = make_project(tmp_path)
-    sink = io.BytesIO()
-    project_pack.pack_project(str(project), sink, EXCLUDE)
-    with tarfile.open(fileobj=io.BytesIO(sink.getvalue())) as tar:
-        members = {m.name: m for m in tar.getmembers()}
+    assets, code = io.BytesIO(), io.BytesIO()
+    project_pack.pack_layers(str(project), EXCLUDE, CODE, assets, code)
+    members = {}
+    for sink in (assets, code):
+        with tarfile.open(fileobj=io.BytesIO(sink.getvalue())) as tar:
+            members.update({m.name: m for m in tar.getmembers() if m.name != "."})
     assert {(m.uid, m.gid, m.uname, m.mtime) for m in members.values()} == {(0, 0, "root", 0)}
     assert members["manage.py"].mode == 0o755 and members["notes/views.py"].mode == 0o644
 
 
-def test_the_context_carries_the_same_project_tar_the_tag_was_made_from(tmp_path):
+def test_the_code_goes_into_its_own_tar_after_the_assets(tmp_path):
+    project = make_project(tmp_path)
+    assets, code = io.BytesIO(), io.BytesIO()
+    sha, count = project_pack.pack_layers(str(project), EXCLUDE, CODE, assets, code)
+    assert names(assets.getvalue()) == [".", "notes/static/notes/style.css"]
+    assert names(code.getvalue()) == [".", "manage.py", "mysite/settings.py", "notes/views.py"]
+    assert (sha, count) == project_pack.project_checksum(str(project), EXCLUDE, CODE)
+
+
+def test_a_code_change_leaves_the_assets_tar_as_it_was(tmp_path):
+    project = make_project(tmp_path)
+    before, dummy = io.BytesIO(), io.BytesIO()
+    sha_before = project_pack.pack_layers(str(project), EXCLUDE, CODE, before, dummy)[0]
+    (project / "notes/views.py").write_text("VERSION = '2'\n")
+    after = io.BytesIO()
+    sha_after = project_pack.pack_layers(str(project), EXCLUDE, CODE, after, io.BytesIO())[0]
+    assert after.getvalue() == before.getvalue() and sha_after != sha_before
+
+
+def test_moving_a_file_between_the_layers_changes_the_checksum(tmp_path):
+    project = make_project(tmp_path)
+    assert project_pack.project_checksum(str(project), EXCLUDE, CODE) != \
+        project_pack.project_checksum(str(project), EXCLUDE, CODE + ["*.css"])
+
+
+def test_a_project_without_assets_still_gives_a_tar_the_engine_unpacks(tmp_path):
+    (tmp_path / "manage.py").write_text("")
+    assets = io.BytesIO()
+    project_pack.pack_layers(str(tmp_path), EXCLUDE, CODE, assets, io.BytesIO())
+    # ADD copies a tar without members as a file; its own folder makes it one.
+    with tarfile.open(fileobj=io.BytesIO(assets.getvalue())) as tar:
+        [top] = tar.getmembers()
+    assert top.name == "." and top.isdir() and top.mode == 0o755
+
+
+def test_the_context_carries_the_same_project_tars_the_tag_was_made_from(tmp_path):
     project = make_project(tmp_path)
     files = {"Dockerfile": "FROM python:3.13-slim\n", "djangodocker_deploy/settings.py": "X = 1\n"}
     sink = io.BytesIO()
-    sha = project_pack.pack_context(str(project), EXCLUDE, files, sink)
-    assert sha == project_pack.project_checksum(str(project), EXCLUDE)[0]
-    assert names(sink.getvalue()) == ["djangodocker_deploy", "Dockerfile", "djangodocker_deploy/settings.py",
-                                      "project.tar"]
+    sha = project_pack.pack_context(str(project), EXCLUDE, CODE, files, sink)
+    assert sha == project_pack.project_checksum(str(project), EXCLUDE, CODE)[0]
+    assert names(sink.getvalue()) == ["djangodocker_deploy", "Dockerfile", "assets.tar",
+                                      "djangodocker_deploy/settings.py", "project.tar"]
     again = io.BytesIO()
-    project_pack.pack_context(str(project), EXCLUDE, files, again)
+    project_pack.pack_context(str(project), EXCLUDE, CODE, files, again)
     assert again.getvalue() == sink.getvalue()
 
 
