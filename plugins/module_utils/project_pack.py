@@ -11,7 +11,7 @@ The project goes into the image as two tars, two layers: first the files that
 rarely change (static assets, data, vendored files: every file whose name does
 not match the code patterns), then the code. A code change rebuilds only the
 second layer; the first is reused from the engine's build cache as long as its
-tar is the same bytes.
+tar is the same bytes, and is not sent again when the host has it already.
 """
 
 from __future__ import annotations
@@ -24,6 +24,9 @@ import os
 import tarfile
 
 CONTEXT_ASSETS = "assets.tar"
+# Beside the assets tar in a build folder on the host: its sha256, written
+# once the tar is complete; the next release's context lists these.
+CONTEXT_ASSETS_SHA256 = "assets.tar.sha256"
 CONTEXT_PROJECT = "project.tar"
 
 
@@ -58,10 +61,10 @@ def project_layers(src, patterns, code_patterns):
 
 
 class HashingWriter:
-    """A write-only file that keeps the sha256 of what goes through it (DIGEST when given: one over several files)."""
+    """A write-only file that keeps the sha256 of what goes through it."""
 
-    def __init__(self, handle=None, digest=None):
-        self.digest = digest if digest is not None else hashlib.sha256()
+    def __init__(self, handle=None):
+        self.digest = hashlib.sha256()
         self.handle = handle
         self.position = 0
 
@@ -106,17 +109,22 @@ def pack_files(files, sink, top=False):
 
 
 def pack_layers(src, patterns, code_patterns, assets_sink, code_sink):
-    """Write the project's two tars (assets, then code) to the sinks; the sha256 over both, and the number of files."""
-    digest = hashlib.sha256()
+    """Write the project's two tars (assets, then code) to the sinks.
+
+    Returns the project's checksum (over both tars' sha256), the number of
+    files, and the assets tar's own sha256 (what says whether the host has it).
+    """
     assets, code = project_layers(src, patterns, code_patterns)
-    pack_files(assets, HashingWriter(assets_sink, digest), top=True)
-    pack_files(code, HashingWriter(code_sink, digest), top=True)
-    return digest.hexdigest(), len(assets) + len(code)
+    assets_hash, code_hash = HashingWriter(assets_sink), HashingWriter(code_sink)
+    pack_files(assets, assets_hash, top=True)
+    pack_files(code, code_hash, top=True)
+    both = "%s %s" % (assets_hash.digest.hexdigest(), code_hash.digest.hexdigest())
+    return hashlib.sha256(both.encode("ascii")).hexdigest(), len(assets) + len(code), assets_hash.digest.hexdigest()
 
 
 def project_checksum(src, patterns, code_patterns=()):
-    """sha256 over the project's two tars, and its number of files, without keeping the tars."""
-    return pack_layers(src, patterns, code_patterns, None, None)
+    """The project's checksum and its number of files, without keeping the tars."""
+    return pack_layers(src, patterns, code_patterns, None, None)[:2]
 
 
 def image_tag(project_sha256, context_files):
@@ -125,16 +133,20 @@ def image_tag(project_sha256, context_files):
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
 
 
-def pack_context(src, patterns, code_patterns, context_files, sink):
+def pack_context(src, patterns, code_patterns, context_files, sink, on_host=()):
     """Write the whole build context (CONTEXT_FILES plus the project's two tars) to SINK.
 
-    Returns the sha256 over the project's tars, so the caller can check it is
-    the one the tag was made from.
+    The assets tar is left out when its sha256 is in ON_HOST (the host has it
+    from an earlier build). Returns the project's checksum, so the caller can
+    check it is the one the tag was made from, the assets tar's sha256, and
+    whether the assets tar is in SINK.
     """
     assets, code = io.BytesIO(), io.BytesIO()
-    sha256 = pack_layers(src, patterns, code_patterns, assets, code)[0]
+    sha256, dummy, assets_sha256 = pack_layers(src, patterns, code_patterns, assets, code)
     members = {name: text.encode("utf-8") for name, text in context_files.items()}
-    members[CONTEXT_ASSETS] = assets.getvalue()
+    sent = assets_sha256 not in on_host
+    if sent:
+        members[CONTEXT_ASSETS] = assets.getvalue()
     members[CONTEXT_PROJECT] = code.getvalue()
     with tarfile.open(fileobj=sink, mode="w", format=tarfile.PAX_FORMAT) as tar:
         for folder in sorted({os.path.dirname(name) for name in members} - {""}):
@@ -145,4 +157,4 @@ def pack_context(src, patterns, code_patterns, context_files, sink):
             info = _normalised(tarfile.TarInfo(name), 0o644)
             info.size = len(members[name])
             tar.addfile(info, io.BytesIO(members[name]))
-    return sha256
+    return sha256, assets_sha256, sent

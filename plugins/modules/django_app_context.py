@@ -18,6 +18,9 @@ description:
   - The tar on the controller is private (mode 0600) and removed even when the transfer fails.
   - An action plugin packs and sends the tar; this module, on the host, makes O(dest) (root, 0755) and
     unpacks the tar there. Only regular files and folders below O(dest) are unpacked.
+  - C(assets.tar) is not sent when O(on_host) names a copy of it on the host (an earlier release's build
+    folder), and that copy is linked into O(dest). Its sha256 is written beside it (C(assets.tar.sha256)),
+    for the next release to find. When the copy went meanwhile, the context is sent again with it.
 author: djangodocker.deploy developers (!UNKNOWN)
 options:
   src:
@@ -45,8 +48,20 @@ options:
     description: The folder on the host to unpack into (made when missing).
     type: path
     required: true
+  on_host:
+    description:
+      - Copies of C(assets.tar) on the host, as a mapping of sha256 to path (what
+        M(djangodocker.deploy.django_app_host) returns as RV(djangodocker.deploy.django_app_host#module:built_assets)).
+    type: dict
+    default: {}
   _archive:
     description: Set by the action plugin, not by users - where it put the tar on the host.
+    type: path
+  _assets_sha256:
+    description: Set by the action plugin, not by users - the sha256 of C(assets.tar).
+    type: str
+  _assets_from:
+    description: Set by the action plugin, not by users - the copy of C(assets.tar) on the host to link.
     type: path
   sha256:
     description:
@@ -83,12 +98,22 @@ dest:
   description: Where the context was unpacked.
   returned: success
   type: str
+assets_sent:
+  description: Whether C(assets.tar) was sent (false when a copy on the host was used).
+  returned: success
+  type: bool
 """
 
 import os
+import shutil
 import tarfile
 
 from ansible.module_utils.basic import AnsibleModule
+
+from ansible_collections.djangodocker.deploy.plugins.module_utils.project_pack import (
+    CONTEXT_ASSETS,
+    CONTEXT_ASSETS_SHA256,
+)
 
 
 class UnsafeMember(Exception):
@@ -116,6 +141,36 @@ def unpack(archive, dest):
             tar.extractall(dest, members=members)
 
 
+def remove_assets(dest):
+    for name in (CONTEXT_ASSETS_SHA256, CONTEXT_ASSETS):
+        if os.path.lexists(os.path.join(dest, name)):
+            os.unlink(os.path.join(dest, name))
+
+
+def place_assets(dest, source, sha256):
+    """Link (or copy) SOURCE as DEST's assets tar, when given; write its sha256 beside it.
+
+    False when SOURCE is gone (nothing written then).
+    """
+    target = os.path.join(dest, CONTEXT_ASSETS)
+    if source and not os.path.isfile(source):
+        return False
+    # The same folder again (a build of this tag that did not finish): already in place.
+    if source and os.path.abspath(source) != os.path.abspath(target):
+        if os.path.lexists(target):
+            os.unlink(target)
+        try:
+            os.link(source, target)
+        except OSError:
+            shutil.copyfile(source, target)
+    if sha256 and os.path.isfile(target):
+        partial = os.path.join(dest, "." + CONTEXT_ASSETS_SHA256)
+        with open(partial, "w", encoding="ascii") as out:
+            out.write(sha256 + "\n")
+        os.replace(partial, os.path.join(dest, CONTEXT_ASSETS_SHA256))
+    return True
+
+
 def main():
     module = AnsibleModule(
         argument_spec=dict(
@@ -126,19 +181,30 @@ def main():
             files=dict(type="dict", required=True),
             dest=dict(type="path", required=True),
             sha256=dict(type="str", required=True),
+            on_host=dict(type="dict", default={}),
             _archive=dict(type="path"),
+            _assets_sha256=dict(type="str"),
+            _assets_from=dict(type="path"),
         ),
         supports_check_mode=True,
     )
     if not module.params["_archive"]:
         module.fail_json(msg="django_app_context runs through its action plugin (the tar is packed on the controller)")
+    params = module.params
+    sent = not params["_assets_from"]
     if module.check_mode:
-        module.exit_json(changed=True, dest=module.params["dest"])
+        module.exit_json(changed=True, dest=params["dest"], assets_sent=sent)
     try:
-        unpack(module.params["_archive"], module.params["dest"])
+        if sent:
+            # A link to another build folder's copy is never written through.
+            remove_assets(params["dest"])
+        unpack(params["_archive"], params["dest"])
+        placed = place_assets(params["dest"], params["_assets_from"], params["_assets_sha256"])
     except (UnsafeMember, tarfile.TarError, OSError) as error:
-        module.fail_json(msg="The build context could not be unpacked into %s: %s" % (module.params["dest"], error))
-    module.exit_json(changed=True, dest=module.params["dest"])
+        module.fail_json(msg="The build context could not be unpacked into %s: %s" % (params["dest"], error))
+    if not placed:
+        module.exit_json(changed=True, dest=params["dest"], assets_sent=False, assets_missing=True)
+    module.exit_json(changed=True, dest=params["dest"], assets_sent=sent)
 
 
 if __name__ == "__main__":

@@ -100,6 +100,12 @@ options:
       - Nginx mode, the site's folder of static files, one folder per release; their names are
         returned in RV(static_releases) (no listing task of its own on every run).
     type: path
+  build_dir:
+    description:
+      - The app's folder of build contexts (one folder per release); the project assets tars in it
+        that have their checksum beside them are returned in RV(built_assets), so that a release
+        does not send them again.
+    type: path
   carry_sqlite:
     description:
       - Path, inside the replaced container, of its sqlite database, copied to C(<data_dir>/db.sqlite3)
@@ -154,6 +160,12 @@ static_releases:
   returned: success
   type: list
   elements: str
+built_assets:
+  description:
+    - The project assets tars (C(assets.tar)) in O(build_dir)'s folders, as a mapping of their sha256
+      to their path (empty without O(build_dir)).
+  returned: success
+  type: dict
 replaced:
   description: The container the role did not make, C(renamed_to) and whether its C(database_copied).
   returned: when a container was replaced
@@ -170,6 +182,10 @@ import time
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.djangodocker.deploy.plugins.module_utils.docker_inspect import inspect_container
+from ansible_collections.djangodocker.deploy.plugins.module_utils.project_pack import (
+    CONTEXT_ASSETS,
+    CONTEXT_ASSETS_SHA256,
+)
 from ansible_collections.djangodocker.deploy.plugins.module_utils.host_files import (
     FileProblem,
     describe,
@@ -286,6 +302,23 @@ def static_releases(folder):
     return [entry.name for entry in sorted(found, key=lambda entry: entry.stat().st_mtime, reverse=True)]
 
 
+def built_assets(folder):
+    """{sha256: path} of the assets tars in FOLDER's build folders whose checksum file is complete."""
+    found = {}
+    if not folder or not os.path.isdir(folder):
+        return found
+    for entry in sorted(os.scandir(folder), key=lambda entry: entry.name):
+        tar = os.path.join(entry.path, CONTEXT_ASSETS)
+        try:
+            with open(os.path.join(entry.path, CONTEXT_ASSETS_SHA256), encoding="ascii") as handle:
+                sha256 = handle.read().strip()
+        except (OSError, ValueError):
+            continue
+        if re.match(r"^[0-9a-f]{64}$", sha256) and os.path.isfile(tar):
+            found[sha256] = tar
+    return found
+
+
 def main():
     module = AnsibleModule(
         argument_spec=dict(
@@ -302,6 +335,7 @@ def main():
             replace_container=dict(type="bool", default=False),
             carry_sqlite=dict(type="str", default="db.sqlite3"),
             static_dir=dict(type="path"),
+            build_dir=dict(type="path"),
             site_dirs=dict(type="list", elements="dict", default=[], options=dict(
                 path=dict(type="path", required=True),
                 owner=dict(type="int", default=0),
@@ -358,7 +392,8 @@ def main():
     module.exit_json(changed=bool(reasons), reasons=reasons, env_sha256=checksum, env_file=env_file,
                      engine=os.path.exists("/var/run/docker.sock"),
                      requests=importlib.util.find_spec("requests") is not None,
-                     static_releases=static_releases(params["static_dir"]), **result)
+                     static_releases=static_releases(params["static_dir"]),
+                     built_assets=built_assets(params["build_dir"]), **result)
 
 
 if __name__ == "__main__":

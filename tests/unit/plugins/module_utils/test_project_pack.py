@@ -103,7 +103,7 @@ def test_the_tars_are_normalised(tmp_path):
 def test_the_code_goes_into_its_own_tar_after_the_assets(tmp_path):
     project = make_project(tmp_path)
     assets, code = io.BytesIO(), io.BytesIO()
-    sha, count = project_pack.pack_layers(str(project), EXCLUDE, CODE, assets, code)
+    sha, count, dummy = project_pack.pack_layers(str(project), EXCLUDE, CODE, assets, code)
     assert names(assets.getvalue()) == [".", "notes/static/notes/style.css"]
     assert names(code.getvalue()) == [".", "manage.py", "mysite/settings.py", "notes/views.py"]
     assert (sha, count) == project_pack.project_checksum(str(project), EXCLUDE, CODE)
@@ -139,7 +139,7 @@ def test_the_context_carries_the_same_project_tars_the_tag_was_made_from(tmp_pat
     project = make_project(tmp_path)
     files = {"Dockerfile": "FROM python:3.13-slim\n", "djangodocker_deploy/settings.py": "X = 1\n"}
     sink = io.BytesIO()
-    sha = project_pack.pack_context(str(project), EXCLUDE, CODE, files, sink)
+    sha = project_pack.pack_context(str(project), EXCLUDE, CODE, files, sink)[0]
     assert sha == project_pack.project_checksum(str(project), EXCLUDE, CODE)[0]
     assert names(sink.getvalue()) == ["djangodocker_deploy", "Dockerfile", "assets.tar",
                                       "djangodocker_deploy/settings.py", "project.tar"]
@@ -161,3 +161,15 @@ def test_the_tag_depends_on_the_project_and_the_generated_files():
 ])
 def test_exclusion_is_by_name(name, pattern, hit):
     assert project_pack.excluded(name, [pattern]) is hit
+
+
+def test_an_assets_tar_the_host_has_is_left_out_of_the_context(tmp_path):
+    project = make_project(tmp_path)
+    files = {"Dockerfile": "FROM python:3.13-slim\n"}
+    full = io.BytesIO()
+    sha, assets_sha, sent = project_pack.pack_context(str(project), EXCLUDE, CODE, files, full)
+    assert sent is True and "assets.tar" in names(full.getvalue())
+    lean = io.BytesIO()
+    assert project_pack.pack_context(str(project), EXCLUDE, CODE, files, lean, on_host={assets_sha}) == \
+        (sha, assets_sha, False)
+    assert names(lean.getvalue()) == ["Dockerfile", "project.tar"]

@@ -40,3 +40,42 @@ def test_members_outside_the_folder_or_links_are_refused(tmp_path, member):
     with pytest.raises(context.UnsafeMember):
         context.unpack(str(tmp_path / "c.tar"), str(tmp_path / "build"))
     assert not (tmp_path / "escape").exists()
+
+
+def test_an_assets_tar_on_the_host_is_linked_and_its_checksum_written_beside_it(tmp_path):
+    earlier, dest = tmp_path / "build" / "old", tmp_path / "build" / "new"
+    earlier.mkdir(parents=True)
+    dest.mkdir()
+    (earlier / "assets.tar").write_bytes(b"assets")
+    assert context.place_assets(str(dest), str(earlier / "assets.tar"), "c" * 64) is True
+    assert os.path.samefile(dest / "assets.tar", earlier / "assets.tar")
+    assert (dest / "assets.tar.sha256").read_text() == "c" * 64 + "\n"
+
+
+def test_the_same_folder_again_keeps_its_assets_tar(tmp_path):
+    (tmp_path / "assets.tar").write_bytes(b"assets")
+    assert context.place_assets(str(tmp_path), str(tmp_path / "assets.tar"), "c" * 64) is True
+    assert (tmp_path / "assets.tar").read_bytes() == b"assets"
+
+
+def test_a_copy_that_went_meanwhile_is_reported_and_nothing_written(tmp_path):
+    assert context.place_assets(str(tmp_path), str(tmp_path / "gone" / "assets.tar"), "c" * 64) is False
+    assert os.listdir(tmp_path) == []
+
+
+def test_a_sent_assets_tar_never_writes_through_a_link_to_another_build(tmp_path):
+    earlier, dest = tmp_path / "old", tmp_path / "new"
+    earlier.mkdir()
+    dest.mkdir()
+    (earlier / "assets.tar").write_bytes(b"old assets")
+    os.link(earlier / "assets.tar", dest / "assets.tar")
+    (dest / "assets.tar.sha256").write_text("d" * 64)
+    context.remove_assets(str(dest))
+    with tarfile.open(tmp_path / "c.tar", "w") as tar:
+        info = tarfile.TarInfo("assets.tar")
+        info.size = len(b"new assets")
+        tar.addfile(info, io.BytesIO(b"new assets"))
+    context.unpack(str(tmp_path / "c.tar"), str(dest))
+    assert (earlier / "assets.tar").read_bytes() == b"old assets"
+    assert (dest / "assets.tar").read_bytes() == b"new assets"
+    assert not (dest / "assets.tar.sha256").exists()

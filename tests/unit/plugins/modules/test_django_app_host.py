@@ -188,3 +188,18 @@ def test_the_static_releases_are_listed_newest_first_without_partial_copies(args
     result = run_module(module.main, dict(args, static_dir=str(static)), capsys)
     assert result["static_releases"] == ["new222", "mid333", "old111"]
     assert run_module(module.main, dict(args, static_dir=str(tmp_path / "none")), capsys)["static_releases"] == []
+
+
+def test_the_assets_tars_with_a_complete_checksum_are_listed(args, run_module, capsys, tmp_path):
+    build = tmp_path / "build"
+    sha = "a" * 64
+    for name, files in [("done", {"assets.tar": "x", "assets.tar.sha256": sha + "\n"}),
+                        ("no-checksum", {"assets.tar": "x"}),
+                        ("no-tar", {"assets.tar.sha256": "b" * 64}),
+                        ("garbled", {"assets.tar": "x", "assets.tar.sha256": "not a checksum"})]:
+        (build / name).mkdir(parents=True)
+        for file, text in files.items():
+            (build / name / file).write_text(text)
+    result = run_module(module.main, dict(args, build_dir=str(build)), capsys)
+    assert result["built_assets"] == {sha: str(build / "done" / "assets.tar")}
+    assert run_module(module.main, dict(args, build_dir=str(tmp_path / "none")), capsys)["built_assets"] == {}
