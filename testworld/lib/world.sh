@@ -131,13 +131,24 @@ push_standin() {
   docker push -q "$dst" >/dev/null || die "docker push $dst failed"
 }
 
+# A push compresses its image's one layer on one core: two repositories at a
+# time (the tags of one repository one after the other, so that the second
+# finds the blob the first sent).
 push_standin_images() {
-  local tag
-  for tag in "${PYTHON_TAGS[@]}"; do push_standin "python-$tag" python "$tag"; done
-  for tag in "${NGINX_TAGS[@]}"; do push_standin nginx nginx "$tag"; done
-  for tag in "${POSTGRES_TAGS[@]}"; do push_standin postgres postgres "$tag"; done
-  for tag in "${MARIADB_TAGS[@]}"; do push_standin mariadb mariadb "$tag"; done
-  for tag in "${REDIS_TAGS[@]}"; do push_standin redis redis "$tag"; done
+  local -a pids=(); local repo
+  for repo in python nginx postgres mariadb redis; do
+    push_standin_repo "$repo" & pids+=($!)
+    if ((${#pids[@]} == 2)); then wait "${pids[0]}" || die "pushing a stand-in image failed"; pids=("${pids[@]:1}"); fi
+  done
+  for pid in "${pids[@]}"; do wait "$pid" || die "pushing a stand-in image failed"; done
+}
+
+push_standin_repo() {
+  local repo=$1 tag tags
+  tags="${repo^^}_TAGS[@]"
+  for tag in "${!tags}"; do
+    if [ "$repo" = python ]; then push_standin "python-$tag" python "$tag"; else push_standin "$repo" "$repo" "$tag"; fi
+  done
 }
 
 write_world_env() {
