@@ -21,8 +21,11 @@ description:
     new one is stopped (kept for its logs), so that no later run takes it for a serving site.
   - O(state=retire), once the new release is healthy, removes the previous release's container,
     leftovers of earlier runs (C(<name>-next), C(<name>-migrate-*)), and the files and folders of
-    O(prune) (environment files, build folders of other releases) that the running container
-    does not mount and O(keep) does not name.
+    O(retire.prune) (environment files, build folders of other releases) that the running container
+    does not mount and O(retire.keep) does not name.
+  - O(state=switch) with O(retire) retires right after the switch, in the same call - for a release
+    that has nothing else to do between the two (Nginx has switched over, no Celery worker to settle).
+    When the retire part fails, the new release serves and the module fails with RV(switched) true.
   - An interrupted run is finished safely by the next one. When only C(<name>-previous) exists
     (a run died between the two renames), it is the release to go back to and O(state=switch)
     keeps it. When both exist, C(<name>) is the release that was switched to and the older
@@ -54,46 +57,53 @@ options:
         the server's shutdown time on every release; a restore finds it running.
     type: bool
     default: true
-  prune:
+  retire:
     description:
-      - With O(state=retire), shell patterns of files and folders to remove unless the running
-        container mounts them or O(keep) names them.
-    type: list
-    elements: path
-    default: []
-  celery_leftovers:
-    description:
-      - With O(state=retire), stop (each gets O(celery_stop_timeout) seconds to finish its tasks) and remove
-        the app's Celery containers (label C(djangodocker.deploy.celery)) - when the app runs no Celery any more.
-    type: bool
-    default: false
-  celery_stop_timeout:
-    description: Seconds a Celery container has to finish its tasks when O(celery_leftovers) removes it.
-    type: int
-    default: 60
-  history:
-    description:
-      - With O(state=retire), a file listing the images of the releases that were switched to and became
-        healthy, oldest first; the serving container's image is added when it is not the last line (the
-        newest 20 are kept). A rollback goes back along it, never to a release that failed.
-    type: path
-  keep:
-    description: With O(state=retire), paths that O(prune) must not remove (the build folder of this release).
-    type: list
-    elements: path
-    default: []
-  keep_images:
-    description:
-      - With O(state=retire), how many of the app's newest image tags (repository O(name)) to keep; older
-        ones are removed, except O(protect_images). V(0) keeps them all. Part of the same call so that a
-        release has no listing task of its own for them.
-    type: int
-    default: 0
-  protect_images:
-    description: With O(keep_images), image tags never removed (the new release's and the previous one's).
-    type: list
-    elements: str
-    default: []
+      - What O(state=retire) lets go, and with O(state=switch) that the call retires right after
+        switching (omitted - the default - it does not). One policy for both calls, so a role
+        states it once.
+    type: dict
+    suboptions:
+      prune:
+        description:
+          - Shell patterns of files and folders to remove unless the running container mounts them or
+            O(retire.keep) names them.
+        type: list
+        elements: path
+        default: []
+      keep:
+        description: Paths that O(retire.prune) must not remove (the build folder of this release).
+        type: list
+        elements: path
+        default: []
+      celery_leftovers:
+        description:
+          - Stop (each gets O(retire.celery_stop_timeout) seconds to finish its tasks) and remove the app's
+            Celery containers (label C(djangodocker.deploy.celery)) - when the app runs no Celery any more.
+        type: bool
+        default: false
+      celery_stop_timeout:
+        description: Seconds a Celery container has to finish its tasks when O(retire.celery_leftovers) removes it.
+        type: int
+        default: 60
+      history:
+        description:
+          - A file listing the images of the releases that were switched to and became healthy, oldest
+            first; the serving container's image is added when it is not the last line (the newest 20 are
+            kept). A rollback goes back along it, never to a release that failed.
+        type: path
+      keep_images:
+        description:
+          - How many of the app's newest image tags (repository O(name)) to keep; older ones are removed,
+            except O(retire.protect_images). V(0) keeps them all. Part of the same call so that a release
+            has no listing task of its own for them.
+        type: int
+        default: 0
+      protect_images:
+        description: With O(retire.keep_images), image tags never removed (the new release's and the previous one's).
+        type: list
+        elements: str
+        default: []
 extends_documentation_fragment:
   - djangodocker.deploy.attributes
 attributes:
@@ -127,8 +137,19 @@ EXAMPLES = r"""
   djangodocker.deploy.django_app_release:
     name: mysite
     state: retire
-    prune: ["/srv/django/mysite/env/*.env", "/srv/django/mysite/build/*"]
-    keep: ["/srv/django/mysite/build/0123456789ab"]
+    retire:
+      prune: ["/srv/django/mysite/env/*.env", "/srv/django/mysite/build/*"]
+      keep: ["/srv/django/mysite/build/0123456789ab"]
+
+- name: Switch to a release Nginx already sends requests to, and let the previous one go
+  djangodocker.deploy.django_app_release:
+    name: mysite
+    state: switch
+    stop_previous: false
+    retire:
+      prune: ["/srv/django/mysite/build/*"]
+      keep: ["/srv/django/mysite/build/0123456789ab"]
+      history: /srv/django/mysite/releases
 """
 
 RETURN = r"""
@@ -136,12 +157,16 @@ previous_image:
   description: With O(state=switch), the image of the release that served before; empty when none.
   returned: success
   type: str
+switched:
+  description: With O(state=switch), whether the new release was switched to (also on a failure of O(retire)).
+  returned: always
+  type: bool
 restored:
   description: With O(state=restore), whether a previous release was put back.
   returned: success
   type: bool
 history:
-  description: With O(state=retire) and O(history), the images in it after this call, oldest first.
+  description: With O(retire.history), the images in it after this call, oldest first.
   returned: success
   type: list
   elements: str
@@ -362,6 +387,67 @@ def prune_images(docker, name, keep, protect, check_mode):
     return actions
 
 
+def retire_all(docker, name, policy, check_mode):
+    """Everything O(retire) lets go, in one pass; (result fields, actions)."""
+    result = {}
+    actions = retire(docker, name, policy["prune"], policy["keep"], check_mode,
+                     policy["celery_leftovers"], policy["celery_stop_timeout"])
+    if policy["history"]:
+        result["history"], added = record(policy["history"], image_of(docker.inspect(name)), check_mode)
+        if added:
+            actions.append("recorded %s as a release that served" % result["history"][-1])
+    actions += prune_images(docker, name, policy["keep_images"], policy["protect_images"], check_mode)
+    return result, actions
+
+
+class RetireError(Exception):
+    """Retiring failed after a successful switch: the new release serves."""
+
+    def __init__(self, error, result, actions):
+        super().__init__(str(error))
+        self.result, self.actions = result, actions
+
+
+def release(docker, params, check_mode):
+    """Carry out PARAMS["state"]; (result, actions). Raises DockerError, or RetireError after a switch."""
+    name, policy = params["name"], params["retire"]
+    result = {"previous_image": "", "restored": False, "switched": False}
+    if params["state"] == "switch":
+        result["previous_image"], actions = switch(docker, name, params["stop_timeout"], check_mode,
+                                                   params["stop_previous"])
+        result["switched"] = True
+        if policy is None:
+            return result, actions
+        if result["previous_image"]:
+            # A rollback starts the previous release's image again.
+            policy = dict(policy, protect_images=policy["protect_images"] + [result["previous_image"]])
+        try:
+            retired, more = retire_all(docker, name, policy, check_mode)
+        except (DockerError, OSError) as error:
+            raise RetireError(error, result, actions)
+        result.update(retired)
+        return result, actions + more
+    if params["state"] == "restore":
+        result["restored"], actions = restore(docker, name, params["switched"], check_mode)
+        return result, actions
+    retired, actions = retire_all(docker, name, policy or RETIRE_DEFAULTS, check_mode)
+    result.update(retired)
+    return result, actions
+
+
+RETIRE_OPTIONS = dict(
+    prune=dict(type="list", elements="path", default=[]),
+    keep=dict(type="list", elements="path", default=[]),
+    history=dict(type="path"),
+    celery_leftovers=dict(type="bool", default=False),
+    celery_stop_timeout=dict(type="int", default=60),
+    keep_images=dict(type="int", default=0),
+    protect_images=dict(type="list", elements="str", default=[]),
+)
+# O(state=retire) without O(retire): the previous release and leftovers only.
+RETIRE_DEFAULTS = {key: spec.get("default") for key, spec in RETIRE_OPTIONS.items()}
+
+
 def main():
     module = AnsibleModule(
         argument_spec=dict(
@@ -370,33 +456,16 @@ def main():
             switched=dict(type="bool", default=True),
             stop_timeout=dict(type="int", default=10),
             stop_previous=dict(type="bool", default=True),
-            prune=dict(type="list", elements="path", default=[]),
-            keep=dict(type="list", elements="path", default=[]),
-            history=dict(type="path"),
-            celery_leftovers=dict(type="bool", default=False),
-            celery_stop_timeout=dict(type="int", default=60),
-            keep_images=dict(type="int", default=0),
-            protect_images=dict(type="list", elements="str", default=[]),
+            retire=dict(type="dict", options=RETIRE_OPTIONS),
         ),
         supports_check_mode=True,
     )
-    params, check = module.params, module.check_mode
-    docker = DockerCli(module)
-    result = {"previous_image": "", "restored": False}
     try:
-        if params["state"] == "switch":
-            result["previous_image"], actions = switch(docker, params["name"], params["stop_timeout"], check,
-                                                       params["stop_previous"])
-        elif params["state"] == "restore":
-            result["restored"], actions = restore(docker, params["name"], params["switched"], check)
-        else:
-            actions = retire(docker, params["name"], params["prune"], params["keep"], check,
-                             params["celery_leftovers"], params["celery_stop_timeout"])
-            if params["history"]:
-                result["history"], added = record(params["history"], image_of(docker.inspect(params["name"])), check)
-                if added:
-                    actions.append("recorded %s as a release that served" % result["history"][-1])
-            actions += prune_images(docker, params["name"], params["keep_images"], params["protect_images"], check)
+        result, actions = release(DockerCli(module), module.params, module.check_mode)
+    except RetireError as error:
+        module.fail_json(msg="%s serves the new release, but letting the previous one go failed: %s "
+                             "(the next release removes what is left)" % (module.params["name"], error),
+                         changed=True, actions=error.actions, **error.result)
     except DockerError as error:
         module.fail_json(msg=str(error))
     module.exit_json(changed=bool(actions), actions=actions, **result)

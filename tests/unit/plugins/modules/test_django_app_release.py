@@ -245,3 +245,56 @@ def test_creation_times_are_compared_as_times_across_a_change_of_offset():
     # 01:30 +0100 (after the clocks went back) is later than 02:10 +0200 (before).
     assert module.created_at("2026-10-25 01:30:00 +0100 CET") > module.created_at("2026-10-25 02:10:00 +0200 CEST")
     assert module.created_at("not a time") == 0.0
+
+
+def params(state, retire=None, **more):
+    return dict({"name": "mysite", "state": state, "switched": True, "stop_timeout": 10, "stop_previous": False,
+                 "retire": None if retire is None else dict(module.RETIRE_DEFAULTS, **retire)}, **more)
+
+
+def test_a_switch_with_a_retire_policy_lets_the_previous_release_go_in_the_same_call(tmp_path):
+    docker = FakeDocker(mysite=container("mysite:c"), **{"mysite-next": container("mysite:d", running=False),
+                                                         "mysite-migrate-1": container("mysite:d")})
+    docker.tags = ["mysite:d", "mysite:c", "mysite:b", "mysite:a"]
+    (tmp_path / "old.env").write_text("")
+    result, actions = module.release(docker, params("switch", {
+        "prune": [str(tmp_path / "*.env")], "history": str(tmp_path / "releases"),
+        "keep_images": 1, "protect_images": ["mysite:d"]}), check_mode=False)
+    assert result["switched"] and result["previous_image"] == "mysite:c"
+    assert set(docker.containers) == {"mysite"} and image_of(docker, "mysite") == "mysite:d"
+    assert not (tmp_path / "old.env").exists()
+    assert result["history"] == ["mysite:d"]
+    # The previous release's image stays for a rollback although the role could not name it beforehand.
+    assert docker.tags == ["mysite:d", "mysite:c"]
+    assert "removed mysite-previous" in actions
+
+
+def test_a_switch_without_a_retire_policy_keeps_the_previous_release():
+    docker = FakeDocker(mysite=container("mysite:c"), **{"mysite-next": container("mysite:d", running=False)})
+    result, dummy = module.release(docker, params("switch"), check_mode=False)
+    assert result["switched"] and "mysite-previous" in docker.containers
+
+
+def test_a_failed_retire_after_the_switch_says_the_new_release_serves():
+    docker = FakeDocker(fail_on=("rm", "--force", "mysite-previous"), mysite=container("mysite:c"),
+                        **{"mysite-next": container("mysite:d", running=False)})
+    with pytest.raises(module.RetireError) as raised:
+        module.release(docker, params("switch", {}), check_mode=False)
+    assert raised.value.result["switched"] and raised.value.result["previous_image"] == "mysite:c"
+    assert image_of(docker, "mysite") == "mysite:d" and docker.containers["mysite"]["State"]["Running"]
+
+
+def test_a_failed_switch_is_no_retire_error():
+    docker = FakeDocker(fail_on=("start", "mysite"), mysite=container("mysite:c"),
+                        **{"mysite-next": container("mysite:d", running=False)})
+    with pytest.raises(module.DockerError):
+        module.release(docker, params("switch", {}), check_mode=False)
+    assert "mysite-previous" not in docker.containers and image_of(docker, "mysite") == "mysite:c"
+
+
+def test_retire_without_a_policy_removes_only_the_previous_release_and_leftovers():
+    docker = FakeDocker(mysite=container("mysite:d"), **{"mysite-previous": container("mysite:c")})
+    docker.tags = ["mysite:d", "mysite:c"]
+    result, actions = module.release(docker, params("retire"), check_mode=False)
+    assert set(docker.containers) == {"mysite"} and docker.tags == ["mysite:d", "mysite:c"]
+    assert actions == ["removed mysite-previous"]
