@@ -14,6 +14,8 @@ description:
     uWSGI unix socket on the host, with the site's C(Host) header, as Nginx would, and repeats
     it until the HTTP status is one of O(status) or O(timeout) seconds have passed.
   - So a release is known to answer for the site before Nginx is pointed at it.
+  - With O(static), first copies the release's static files out of its container into a folder
+    on the host for Nginx (while the release boots, so the copy adds no time to the wait).
 author: djangodocker.deploy developers (!UNKNOWN)
 options:
   socket:
@@ -42,6 +44,29 @@ options:
     description: Seconds to keep asking.
     type: int
     default: 90
+  static:
+    description:
+      - Static files to copy out of the release's container before asking. Nothing is copied when
+        O(static.dest) exists; the copy goes to a hidden folder beside it, renamed when complete, so
+        Nginx never sees half of it. Files and folders become readable by all (Nginx's user).
+    type: dict
+    suboptions:
+      container:
+        description: The release's container.
+        type: str
+        required: true
+      source:
+        description: The folder in the container.
+        type: str
+        default: /app/staticfiles
+      dest:
+        description: The folder on the host (one per release).
+        type: path
+        required: true
+      subdir:
+        description: Where inside O(static.dest) the files go (the site's static URL, so Nginx's C(root) serves them).
+        type: str
+        default: /static/
 extends_documentation_fragment:
   - djangodocker.deploy.attributes
 attributes:
@@ -59,6 +84,14 @@ EXAMPLES = r"""
     host: www.example.com
     path: /healthz
     status: [200]
+
+- name: Copy the release's static files for Nginx, then wait until it answers
+  djangodocker.deploy.django_app_probe:
+    socket: /srv/nginx/sites/mysite/run/0123456789ab.sock
+    host: www.example.com
+    static:
+      container: mysite-next
+      dest: /srv/nginx/sites/mysite/static/0123456789ab
 """
 
 RETURN = r"""
@@ -70,9 +103,16 @@ attempts:
   description: How many requests were made.
   returned: success
   type: int
+static_copied:
+  description: Whether O(static) copied the files (false when O(static.dest) was there).
+  returned: success
+  type: bool
 """
 
+import os
+import shutil
 import socket as sockets
+import stat
 import struct
 import time
 
@@ -146,6 +186,38 @@ def probe(path, variables, wanted, timeout, request=ask, clock=time.monotonic, s
         sleep(0.25)
 
 
+def readable_by_all(top):
+    """chmod -R a+rX: files readable by all, folders (and executables) also searchable."""
+    for root, dirs, files in os.walk(top):
+        for name in [root] + [os.path.join(root, n) for n in dirs + files]:
+            mode = os.lstat(name).st_mode
+            if stat.S_ISLNK(mode):
+                continue
+            extra = stat.S_IRUSR | stat.S_IRGRP | stat.S_IROTH
+            if stat.S_ISDIR(mode) or mode & (stat.S_IXUSR | stat.S_IXGRP | stat.S_IXOTH):
+                extra |= stat.S_IXUSR | stat.S_IXGRP | stat.S_IXOTH
+            os.chmod(name, stat.S_IMODE(mode) | extra)
+
+
+def copy_static(run, container, source, dest, subdir):
+    """docker cp CONTAINER:SOURCE/. into DEST/SUBDIR unless DEST exists; whether it copied.
+
+    RUN(argv) runs a command and returns (code, stderr)."""
+    if os.path.exists(dest):
+        return False
+    partial = os.path.join(os.path.dirname(dest), "." + os.path.basename(dest) + ".partial")
+    shutil.rmtree(partial, ignore_errors=True)
+    target = os.path.join(partial, subdir.strip("/"))
+    os.makedirs(target)
+    code, err = run(["docker", "cp", "%s:%s/." % (container, source.rstrip("/")), target])
+    if code != 0:
+        shutil.rmtree(partial, ignore_errors=True)
+        raise OSError("copying the static files out of %s failed: %s" % (container, err.strip()))
+    readable_by_all(partial)
+    os.rename(partial, dest)
+    return True
+
+
 def main():
     module = AnsibleModule(
         argument_spec=dict(
@@ -155,20 +227,35 @@ def main():
             scheme=dict(type="str", default="http", choices=["http", "https"]),
             status=dict(type="list", elements="int", default=[200]),
             timeout=dict(type="int", default=90),
+            static=dict(type="dict", options=dict(
+                container=dict(type="str", required=True),
+                source=dict(type="str", default="/app/staticfiles"),
+                dest=dict(type="path", required=True),
+                subdir=dict(type="str", default="/static/"),
+            )),
         ),
         supports_check_mode=True,
     )
     params = module.params
     if module.check_mode:
-        module.exit_json(changed=False, status=0, attempts=0)
+        module.exit_json(changed=False, status=0, attempts=0, static_copied=False)
+    copied = False
+    if params["static"]:
+        def run(argv):
+            code, dummy, err = module.run_command(argv)
+            return code, err
+        try:
+            copied = copy_static(run, **params["static"])
+        except OSError as error:
+            module.fail_json(msg=str(error))
     status, attempts, error = probe(params["socket"], request_variables(params["host"], params["path"], params["scheme"]),
                                     params["status"], params["timeout"])
     if status not in params["status"]:
         module.fail_json(msg="%s (Host %s) did not answer %s within %s s: %s"
                          % (params["socket"], params["host"], " or ".join(map(str, params["status"])), params["timeout"],
                             error or "the last answer was %s" % status),
-                         status=status, attempts=attempts)
-    module.exit_json(changed=False, status=status, attempts=attempts)
+                         status=status, attempts=attempts, changed=copied, static_copied=copied)
+    module.exit_json(changed=copied, status=status, attempts=attempts, static_copied=copied)
 
 
 if __name__ == "__main__":

@@ -1,8 +1,12 @@
 """django_app_probe: a uwsgi-protocol GET on a unix socket, repeated until the status is wanted."""
 
+import os
 import socket
+import stat
 import struct
 import threading
+
+import pytest
 
 from ansible_collections.djangodocker.deploy.plugins.modules import django_app_probe as module
 
@@ -83,3 +87,46 @@ def test_an_answer_that_is_not_http_is_an_error():
     with pytest.raises(ValueError):
         module.status_of(b"\x00\x01garbage")
     assert module.status_of(b"HTTP/1.0 404 Not Found\r\n") == 404
+
+
+def fake_docker_cp(tree, calls, code=0):
+    """A `docker cp CONTAINER:SRC/. TARGET` that writes TREE ({relative path: text}) into TARGET."""
+    def run(argv):
+        calls.append(argv)
+        if code:
+            return code, "Error: No such container\n"
+        target = argv[-1]
+        for relative, text in tree.items():
+            path = os.path.join(target, relative)
+            os.makedirs(os.path.dirname(path), exist_ok=True)
+            with open(path, "w") as handle:
+                handle.write(text)
+            os.chmod(path, 0o600)
+        os.chmod(os.path.join(target, "css"), 0o700)
+        return 0, ""
+    return run
+
+
+def test_static_files_are_copied_complete_and_readable_by_nginx(tmp_path):
+    calls, dest = [], str(tmp_path / "static" / "0123456789ab")
+    os.makedirs(tmp_path / "static")
+    run = fake_docker_cp({"css/site.css": "body {}"}, calls)
+    assert module.copy_static(run, "mysite-next", "/app/staticfiles/", dest, "/static/") is True
+    assert calls == [["docker", "cp", "mysite-next:/app/staticfiles/.",
+                      str(tmp_path / "static" / ".0123456789ab.partial" / "static")]]
+    copied = tmp_path / "static" / "0123456789ab" / "static" / "css"
+    assert (copied / "site.css").read_text() == "body {}"
+    assert stat.S_IMODE(os.stat(copied / "site.css").st_mode) == 0o644
+    assert stat.S_IMODE(os.stat(copied).st_mode) == 0o755
+    assert os.listdir(tmp_path / "static") == ["0123456789ab"]
+    # There already: nothing is copied again.
+    assert module.copy_static(run, "mysite-next", "/app/staticfiles", dest, "/static/") is False
+    assert len(calls) == 1
+
+
+def test_a_failed_copy_leaves_no_folder_for_nginx(tmp_path):
+    os.makedirs(tmp_path / "static" / ".0123456789ab.partial" / "stale")
+    with pytest.raises(OSError, match="out of mysite-next failed: Error: No such container"):
+        module.copy_static(fake_docker_cp({}, [], code=1), "mysite-next", "/app/staticfiles",
+                           str(tmp_path / "static" / "0123456789ab"), "/static/")
+    assert os.listdir(tmp_path / "static") == []
