@@ -218,6 +218,28 @@ def copy_static(run, container, source, dest, subdir):
     return True
 
 
+class NoAnswer(Exception):
+    """The release did not answer as wanted in time; the message says how."""
+
+
+def copy_and_probe(params, run, ask_until=probe):
+    """Copy the static files (O(static)), then ask until answered; (status, attempts, copied).
+
+    A release that does not answer leaves no static files behind: the next release would
+    take them for the serving release's (the newest folder before its own)."""
+    copied = copy_static(run, **params["static"]) if params["static"] else False
+    status, attempts, error = ask_until(params["socket"],
+                                        request_variables(params["host"], params["path"], params["scheme"]),
+                                        params["status"], params["timeout"])
+    if status not in params["status"]:
+        if copied:
+            shutil.rmtree(params["static"]["dest"], ignore_errors=True)
+        raise NoAnswer("%s (Host %s) did not answer %s within %s s: %s"
+                       % (params["socket"], params["host"], " or ".join(map(str, params["status"])), params["timeout"],
+                          error or "the last answer was %s" % status))
+    return status, attempts, copied
+
+
 def main():
     module = AnsibleModule(
         argument_spec=dict(
@@ -236,25 +258,17 @@ def main():
         ),
         supports_check_mode=True,
     )
-    params = module.params
     if module.check_mode:
         module.exit_json(changed=False, status=0, attempts=0, static_copied=False)
-    copied = False
-    if params["static"]:
-        def run(argv):
-            code, dummy, err = module.run_command(argv)
-            return code, err
-        try:
-            copied = copy_static(run, **params["static"])
-        except OSError as error:
-            module.fail_json(msg=str(error))
-    status, attempts, error = probe(params["socket"], request_variables(params["host"], params["path"], params["scheme"]),
-                                    params["status"], params["timeout"])
-    if status not in params["status"]:
-        module.fail_json(msg="%s (Host %s) did not answer %s within %s s: %s"
-                         % (params["socket"], params["host"], " or ".join(map(str, params["status"])), params["timeout"],
-                            error or "the last answer was %s" % status),
-                         status=status, attempts=attempts, changed=copied, static_copied=copied)
+
+    def run(argv):
+        code, dummy, err = module.run_command(argv)
+        return code, err
+
+    try:
+        status, attempts, copied = copy_and_probe(module.params, run)
+    except (NoAnswer, OSError) as error:
+        module.fail_json(msg=str(error))
     module.exit_json(changed=copied, status=status, attempts=attempts, static_copied=copied)
 
 

@@ -130,3 +130,30 @@ def test_a_failed_copy_leaves_no_folder_for_nginx(tmp_path):
         module.copy_static(fake_docker_cp({}, [], code=1), "mysite-next", "/app/staticfiles",
                            str(tmp_path / "static" / "0123456789ab"), "/static/")
     assert os.listdir(tmp_path / "static") == []
+
+
+def probe_params(tmp_path, static=True):
+    return {"socket": str(tmp_path / "x.sock"), "host": "www.example.com", "path": "/healthz", "scheme": "http",
+            "status": [200], "timeout": 5,
+            "static": {"container": "mysite-next", "source": "/app/staticfiles",
+                       "dest": str(tmp_path / "static" / "0123456789ab"), "subdir": "/static/"} if static else None}
+
+
+def test_a_release_that_does_not_answer_leaves_no_static_files(tmp_path):
+    os.makedirs(tmp_path / "static")
+    with pytest.raises(module.NoAnswer, match="did not answer 200 within 5 s: the last answer was 404"):
+        module.copy_and_probe(probe_params(tmp_path), fake_docker_cp({"css/site.css": "x"}, []),
+                              ask_until=lambda *args: (404, 3, ""))
+    assert os.listdir(tmp_path / "static") == []
+
+
+def test_a_release_that_answers_keeps_its_static_files_and_one_already_there_is_left_alone(tmp_path):
+    os.makedirs(tmp_path / "static")
+    calls = []
+    assert module.copy_and_probe(probe_params(tmp_path), fake_docker_cp({"css/site.css": "x"}, calls),
+                                 ask_until=lambda *args: (200, 1, "")) == (200, 1, True)
+    assert os.listdir(tmp_path / "static") == ["0123456789ab"]
+    # A rollback's release has its folder already: not copied, and not removed when it fails.
+    with pytest.raises(module.NoAnswer):
+        module.copy_and_probe(probe_params(tmp_path), fake_docker_cp({}, calls), ask_until=lambda *args: (502, 9, ""))
+    assert os.listdir(tmp_path / "static") == ["0123456789ab"] and len(calls) == 1
