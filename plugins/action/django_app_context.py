@@ -17,7 +17,8 @@ from ansible_collections.djangodocker.deploy.plugins.module_utils.project_pack i
 class ActionModule(ActionBase):
 
     TRANSFERS_FILES = True
-    _VALID_ARGS = frozenset(("src", "exclude", "code", "files", "dest", "sha256", "on_host"))
+    _VALID_ARGS = frozenset(("src", "exclude", "code", "files", "dest", "sha256", "on_host",
+                             "mirrors", "engine_registry_mirrors", "mirror_timeout", "on_dead_mirror"))
 
     def run(self, tmp=None, task_vars=None):
         result = super().run(tmp, task_vars)
@@ -52,7 +53,11 @@ class ActionModule(ActionBase):
             if packed != args["sha256"]:
                 raise AnsibleActionFail("The project at %s changed during the play; run it again." % src)
             if self._task.check_mode:
-                return dict(changed=True, dest=args["dest"], assets_sent=sent)
+                # Nothing is sent; the module only asks the mirrors.
+                module_args = dict(args)
+                module_args.pop("on_host", None)
+                return self._execute_module(module_name="djangodocker.deploy.django_app_context",
+                                            module_args=module_args, task_vars=task_vars)
             # One transfer and one module run: the module makes the folder and
             # unpacks (unarchive read the folder first and compared the tar with it).
             shell = self._connection._shell

@@ -10,6 +10,8 @@ short probe first turns a dead mirror into a clear error naming it.
 
 from __future__ import annotations
 
+import json
+
 from ansible.module_utils.six.moves.urllib.error import HTTPError, URLError
 from ansible.module_utils.urls import open_url
 
@@ -54,3 +56,30 @@ def describe(failures):
 def failure_message(failures, timeout):
     """The sentence naming each mirror that did not answer, and why (the modules add what to do)."""
     return "These mirrors did not answer within %ss: %s" % (timeout, describe(failures))
+
+
+def engine_mirror_targets(module):
+    """The engine's configured registry mirrors (docker info) as probe targets; none without an engine."""
+    docker = module.get_bin_path("docker")
+    if docker is None:
+        return []
+    code, out, dummy = module.run_command([docker, "info", "--format", "{{json .RegistryConfig.Mirrors}}"])
+    if code != 0:
+        return []
+    return [{"name": "registry mirror", "url": registry_probe_url(m), "alive": [200, 401]}
+            for m in json.loads(out or "null") or []]
+
+
+def check_mirrors(module, urls, engine_registry_mirrors, timeout, on_failure):
+    """Ask URLS (and the engine's registry mirrors); fail the module, or warn, naming each that did not answer.
+
+    Returns (targets asked, failures)."""
+    targets = list(urls) + (engine_mirror_targets(module) if engine_registry_mirrors else [])
+    failures = probe_all(targets, timeout)
+    if failures:
+        message = failure_message(failures, timeout)
+        if on_failure == "fail":
+            module.fail_json(msg=message + ". Nothing was changed. Check the URLs, or choose another mirror.",
+                             checked=[t["url"] for t in targets], failures=failures)
+        module.warn(message)
+    return targets, failures

@@ -18,6 +18,10 @@ description:
   - The tar on the controller is private (mode 0600) and removed even when the transfer fails.
   - An action plugin packs and sends the tar; this module, on the host, makes O(dest) (root, 0755) and
     unpacks the tar there. Only regular files and folders below O(dest) are unpacked.
+  - Before anything is unpacked, asks each of O(mirrors) (what the build will download from) and, with
+    O(engine_registry_mirrors), the engine's registry mirrors whether they answer (O(mirror_timeout)) - a
+    dead mirror is a clear error naming it (or a warning, O(on_dead_mirror)), not a build that hangs. In
+    check mode only this is done.
   - C(assets.tar) is not sent when O(on_host) names a copy of it on the host (an earlier release's build
     folder), and that copy is linked into O(dest). Its sha256 is written beside it (C(assets.tar.sha256)),
     for the next release to find. When the copy went meanwhile, the context is sent again with it.
@@ -54,6 +58,38 @@ options:
         M(djangodocker.deploy.django_app_host) returns as RV(djangodocker.deploy.django_app_host#module:built_assets)).
     type: dict
     default: {}
+  mirrors:
+    description: URLs the build will ask for, each with a C(name) for the error message and the HTTP statuses that mean alive.
+    type: list
+    elements: dict
+    default: []
+    suboptions:
+      name:
+        description: What the URL is (C(PyPI index)), for the message.
+        type: str
+        required: true
+      url:
+        description: The URL asked for.
+        type: str
+        required: true
+      alive:
+        description: HTTP statuses that mean the mirror answers.
+        type: list
+        elements: int
+        default: [200]
+  engine_registry_mirrors:
+    description: Also ask the engine's configured registry mirrors (C(docker info)) for C(/v2/).
+    type: bool
+    default: false
+  mirror_timeout:
+    description: Seconds each mirror has to answer; V(0) asks none.
+    type: int
+    default: 10
+  on_dead_mirror:
+    description: C(fail) before unpacking, or only C(warn), when a mirror does not answer.
+    type: str
+    choices: [fail, warn]
+    default: fail
   _archive:
     description: Set by the action plugin, not by users - where it put the tar on the host.
     type: path
@@ -91,6 +127,10 @@ EXAMPLES = r"""
       Dockerfile: "FROM python:3.13-slim\n"
     dest: /srv/django/mysite/build
     sha256: "{{ release.sha256 }}"
+    mirrors:
+      - name: PyPI index
+        url: https://mirrors.aliyun.com/pypi/simple/django/
+    engine_registry_mirrors: true
 """
 
 RETURN = r"""
@@ -110,6 +150,7 @@ import tarfile
 
 from ansible.module_utils.basic import AnsibleModule
 
+from ansible_collections.djangodocker.deploy.plugins.module_utils.mirror_probe import check_mirrors
 from ansible_collections.djangodocker.deploy.plugins.module_utils.project_pack import (
     CONTEXT_ASSETS,
     CONTEXT_ASSETS_SHA256,
@@ -182,15 +223,27 @@ def main():
             dest=dict(type="path", required=True),
             sha256=dict(type="str", required=True),
             on_host=dict(type="dict", default={}),
+            mirrors=dict(type="list", elements="dict", default=[], options=dict(
+                name=dict(type="str", required=True),
+                url=dict(type="str", required=True),
+                alive=dict(type="list", elements="int", default=[200]),
+            )),
+            engine_registry_mirrors=dict(type="bool", default=False),
+            mirror_timeout=dict(type="int", default=10),
+            on_dead_mirror=dict(type="str", choices=["fail", "warn"], default="fail"),
             _archive=dict(type="path"),
             _assets_sha256=dict(type="str"),
             _assets_from=dict(type="path"),
         ),
         supports_check_mode=True,
     )
-    if not module.params["_archive"]:
-        module.fail_json(msg="django_app_context runs through its action plugin (the tar is packed on the controller)")
     params = module.params
+    if not params["_archive"] and not module.check_mode:
+        module.fail_json(msg="django_app_context runs through its action plugin (the tar is packed on the controller)")
+    if params["mirror_timeout"] > 0:
+        # Before anything changes on the host: the build would hang on a dead one.
+        check_mirrors(module, params["mirrors"], params["engine_registry_mirrors"], params["mirror_timeout"],
+                      params["on_dead_mirror"])
     sent = not params["_assets_from"]
     if module.check_mode:
         module.exit_json(changed=True, dest=params["dest"], assets_sent=sent)

@@ -84,25 +84,9 @@ failures:
   elements: dict
 """
 
-import json
-
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.djangodocker.deploy.plugins.module_utils.mirror_probe import (
-    failure_message,
-    probe_all,
-    registry_probe_url,
-)
-
-
-def engine_mirrors(module):
-    docker = module.get_bin_path("docker")
-    if docker is None:
-        return []
-    code, out, dummy = module.run_command([docker, "info", "--format", "{{json .RegistryConfig.Mirrors}}"])
-    if code != 0:
-        return []
-    return json.loads(out or "null") or []
+from ansible_collections.djangodocker.deploy.plugins.module_utils.mirror_probe import check_mirrors
 
 
 def main():
@@ -119,19 +103,10 @@ def main():
         ),
         supports_check_mode=True,
     )
-    targets = list(module.params["urls"])
-    if module.params["engine_registry_mirrors"]:
-        targets += [{"name": "registry mirror", "url": registry_probe_url(m), "alive": [200, 401]}
-                    for m in engine_mirrors(module)]
-    failures = probe_all(targets, module.params["timeout"])
-    result = dict(changed=False, checked=[t["url"] for t in targets], failures=failures)
-    if failures:
-        message = failure_message(failures, module.params["timeout"])
-        if module.params["on_failure"] == "fail":
-            module.fail_json(msg=message + ". Nothing was changed. Check the URLs, or choose another mirror.",
-                             **result)
-        module.warn(message)
-    module.exit_json(**result)
+    params = module.params
+    targets, failures = check_mirrors(module, params["urls"], params["engine_registry_mirrors"], params["timeout"],
+                                      params["on_failure"])
+    module.exit_json(changed=False, checked=[t["url"] for t in targets], failures=failures)
 
 
 if __name__ == "__main__":

@@ -123,3 +123,18 @@ def test_a_host_copy_that_went_meanwhile_means_the_context_is_sent_again_with_it
     assert "assets.tar" not in sent[0] and "assets.tar" in sent[1]
     assert "_assets_from" not in runs[1]
     assert result == {"changed": True, "assets_sent": True}
+
+
+def test_check_mode_sends_nothing_and_only_asks_the_mirrors(tmp_path):
+    from ansible_collections.djangodocker.deploy.plugins.module_utils.project_pack import project_checksum
+    (tmp_path / "manage.py").write_text("")
+    mirrors = [{"name": "PyPI index", "url": "http://mirror/pypi/simple/django/"}]
+    act = action(dict(args_for(tmp_path, project_checksum(str(tmp_path), [])[0]), mirrors=mirrors,
+                      on_host={"e" * 64: "/srv/build/old/assets.tar"}))
+    act._task.check_mode = True
+    with mock.patch.object(ActionModule, "_transfer_file") as transfer, \
+            mock.patch.object(ActionModule, "_execute_module", return_value={"changed": True}) as execute:
+        assert act.run(task_vars={})["changed"] is True
+    transfer.assert_not_called()
+    module_args = execute.call_args.kwargs["module_args"]
+    assert module_args["mirrors"] == mirrors and "_archive" not in module_args and "on_host" not in module_args

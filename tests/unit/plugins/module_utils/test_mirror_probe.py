@@ -1,6 +1,7 @@
 """Mirror probes: a dead or wrong mirror is named, with the reason, quickly."""
 
 import http.server
+import json
 import threading
 
 import pytest
@@ -64,3 +65,42 @@ def test_the_failure_message_names_each_mirror_and_why():
     assert mirror_probe.failure_message(failures, 3) == (
         "These mirrors did not answer within 3s: PyPI index http://m/simple/django/: HTTP 404; "
         "registry mirror http://r/v2/: timed out")
+
+
+class FakeModule:
+    """What check_mirrors uses of AnsibleModule: docker info, fail_json, warn."""
+
+    def __init__(self, engine_mirrors=None):
+        self.engine_mirrors, self.warnings, self.failed = engine_mirrors, [], None
+
+    def get_bin_path(self, name):
+        return None if self.engine_mirrors is None else "/usr/bin/" + name
+
+    def run_command(self, argv):
+        assert argv[1:3] == ["info", "--format"]
+        return 0, json.dumps(self.engine_mirrors), ""
+
+    def fail_json(self, **result):
+        self.failed = result
+        raise SystemExit(1)
+
+    def warn(self, message):
+        self.warnings.append(message)
+
+
+def test_a_dead_engine_registry_mirror_fails_before_anything_changes(server):
+    module = FakeModule(engine_mirrors=["http://127.0.0.1:9/"])
+    with pytest.raises(SystemExit):
+        mirror_probe.check_mirrors(module, [{"name": "PyPI index", "url": server + "/simple/pip/", "alive": [200]}],
+                                   True, 2, "fail")
+    assert module.failed["failures"] == [
+        {"name": "registry mirror", "url": "http://127.0.0.1:9/v2/", "reason": module.failed["failures"][0]["reason"]}]
+    assert "Nothing was changed" in module.failed["msg"] and "http://127.0.0.1:9/v2/" in module.failed["msg"]
+
+
+def test_warn_goes_on_and_a_host_without_an_engine_has_no_registry_mirrors(server):
+    module = FakeModule()
+    targets, failures = mirror_probe.check_mirrors(
+        module, [{"name": "PyPI index", "url": server + "/missing", "alive": [200]}], True, 2, "warn")
+    assert [t["url"] for t in targets] == [server + "/missing"] and len(failures) == 1
+    assert module.warnings and module.failed is None
