@@ -65,59 +65,11 @@ taken_over:
   type: str
 """
 
-import json
 import os
-import time
 
 from ansible.module_utils.basic import AnsibleModule
 
-
-def read_lock(path):
-    """{"holder", "since"} of the lock at PATH, or None when there is none."""
-    try:
-        with open(path, encoding="utf-8") as handle:
-            return json.load(handle)
-    except FileNotFoundError:
-        return None
-    except ValueError:
-        # Half written by a run that died: treat it as stale.
-        return {"holder": "(unreadable lock)", "since": 0}
-
-
-def try_create(path, holder, now):
-    """Whether the lock was created for HOLDER (False when it already exists)."""
-    try:
-        handle = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        return False
-    with os.fdopen(handle, "w") as out:
-        json.dump({"holder": holder, "since": now}, out)
-    return True
-
-
-def acquire(path, holder, timeout, stale_after, clock=time.time, sleep=time.sleep):
-    """(waited seconds, taken-over holder or None); RuntimeError naming the holder on timeout."""
-    start = clock()
-    while True:
-        now = clock()
-        if try_create(path, holder, now):
-            return now - start, None
-        current = read_lock(path)
-        if current is None:
-            continue
-        if current.get("holder") == holder:
-            return now - start, None
-        if now - float(current.get("since", 0)) > stale_after:
-            os.unlink(path)
-            if try_create(path, holder, now):
-                return now - start, current.get("holder")
-            continue
-        if now - start >= timeout:
-            raise RuntimeError(
-                "Another deploy holds %s: %s, since %s. Waited %d s. If no deploy runs, remove the file."
-                % (path, current.get("holder"), time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(current["since"])),
-                   now - start))
-        sleep(min(2.0, max(0.1, timeout - (now - start))))
+from ansible_collections.djangodocker.deploy.plugins.module_utils.deploy_lock import acquire, release
 
 
 def main():
@@ -135,11 +87,7 @@ def main():
     if module.check_mode:
         module.exit_json(changed=False, waited=0.0)
     if p["state"] == "released":
-        current = read_lock(p["path"])
-        mine = current is not None and current.get("holder") == p["holder"]
-        if mine:
-            os.unlink(p["path"])
-        module.exit_json(changed=mine)
+        module.exit_json(changed=release(p["path"], p["holder"]))
     if not os.path.isdir(os.path.dirname(p["path"])):
         module.fail_json(msg="%s: its folder does not exist" % p["path"])
     try:

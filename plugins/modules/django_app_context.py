@@ -22,6 +22,8 @@ description:
     O(engine_registry_mirrors), the engine's registry mirrors whether they answer (O(mirror_timeout)) - a
     dead mirror is a clear error naming it (or a warning, O(on_dead_mirror)), not a build that hangs. In
     check mode only this is done.
+  - With O(lock), then takes the app's deploy lock (as M(djangodocker.deploy.deploy_lock) does) before
+    unpacking - the first change a release makes, in the call it makes anyway.
   - C(assets.tar) is not sent when O(on_host) names a copy of it on the host (an earlier release's build
     folder), and that copy is linked into O(dest). Its sha256 is written beside it (C(assets.tar.sha256)),
     for the next release to find. When the copy went meanwhile, the context is sent again with it.
@@ -90,6 +92,26 @@ options:
     type: str
     choices: [fail, warn]
     default: fail
+  lock:
+    description: The deploy lock to take before unpacking; not taken in check mode.
+    type: dict
+    suboptions:
+      path:
+        description: The lock file.
+        type: path
+        required: true
+      holder:
+        description: Who takes the lock (shown to whoever waits for it); unique per run.
+        type: str
+        required: true
+      timeout:
+        description: Seconds to wait for another run's lock.
+        type: int
+        default: 600
+      stale_after:
+        description: Seconds after which a lock is taken to be left by a run that died.
+        type: int
+        default: 3600
   _archive:
     description: Set by the action plugin, not by users - where it put the tar on the host.
     type: path
@@ -150,6 +172,7 @@ import tarfile
 
 from ansible.module_utils.basic import AnsibleModule
 
+from ansible_collections.djangodocker.deploy.plugins.module_utils.deploy_lock import acquire
 from ansible_collections.djangodocker.deploy.plugins.module_utils.mirror_probe import check_mirrors
 from ansible_collections.djangodocker.deploy.plugins.module_utils.project_pack import (
     CONTEXT_ASSETS,
@@ -231,6 +254,12 @@ def main():
             engine_registry_mirrors=dict(type="bool", default=False),
             mirror_timeout=dict(type="int", default=10),
             on_dead_mirror=dict(type="str", choices=["fail", "warn"], default="fail"),
+            lock=dict(type="dict", options=dict(
+                path=dict(type="path", required=True),
+                holder=dict(type="str", required=True),
+                timeout=dict(type="int", default=600),
+                stale_after=dict(type="int", default=3600),
+            )),
             _archive=dict(type="path"),
             _assets_sha256=dict(type="str"),
             _assets_from=dict(type="path"),
@@ -247,6 +276,13 @@ def main():
     sent = not params["_assets_from"]
     if module.check_mode:
         module.exit_json(changed=True, dest=params["dest"], assets_sent=sent)
+    if params["lock"]:
+        try:
+            taken_over = acquire(**params["lock"])[1]
+        except RuntimeError as error:
+            module.fail_json(msg=str(error))
+        if taken_over:
+            module.warn("Took over a stale deploy lock %s held by %s" % (params["lock"]["path"], taken_over))
     try:
         if sent:
             # A link to another build folder's copy is never written through.

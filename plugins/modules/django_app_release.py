@@ -26,6 +26,8 @@ description:
   - O(state=switch) with O(retire) retires right after the switch, in the same call - for a release
     that has nothing else to do between the two (Nginx has switched over, no Celery worker to settle).
     When the retire part fails, the new release serves and the module fails with RV(switched) true.
+  - A call that retires (O(state=retire), or O(state=switch) with O(retire)) and succeeds gives back the deploy
+    lock O(release_lock) names (as M(djangodocker.deploy.deploy_lock) does) - the release's last call.
   - An interrupted run is finished safely by the next one. When only C(<name>-previous) exists
     (a run died between the two renames), it is the release to go back to and O(state=switch)
     keeps it. When both exist, C(<name>) is the release that was switched to and the older
@@ -57,6 +59,18 @@ options:
         the server's shutdown time on every release; a restore finds it running.
     type: bool
     default: true
+  release_lock:
+    description: The deploy lock to give back after a successful retire (only when this holder holds it).
+    type: dict
+    suboptions:
+      path:
+        description: The lock file.
+        type: path
+        required: true
+      holder:
+        description: The holder that took it.
+        type: str
+        required: true
   retire:
     description:
       - What O(state=retire) lets go, and with O(state=switch) that the call retires right after
@@ -161,6 +175,10 @@ switched:
   description: With O(state=switch), whether the new release was switched to (also on a failure of O(retire)).
   returned: always
   type: bool
+lock_released:
+  description: Whether O(release_lock) was given back by this call.
+  returned: always
+  type: bool
 restored:
   description: With O(state=restore), whether a previous release was put back.
   returned: success
@@ -184,6 +202,7 @@ import shutil
 
 from ansible.module_utils.basic import AnsibleModule
 
+from ansible_collections.djangodocker.deploy.plugins.module_utils.deploy_lock import release as release_lock
 from ansible_collections.djangodocker.deploy.plugins.module_utils.docker_inspect import inspect_container
 
 
@@ -409,6 +428,15 @@ class RetireError(Exception):
 
 
 def release(docker, params, check_mode):
+    """Carry out PARAMS["state"], then give the lock back after a retire; (result, actions)."""
+    result, actions = carry_out(docker, params, check_mode)
+    retired = params["state"] == "retire" or (params["state"] == "switch" and params["retire"] is not None)
+    result["lock_released"] = bool(retired and params["release_lock"] and not check_mode
+                                   and release_lock(params["release_lock"]["path"], params["release_lock"]["holder"]))
+    return result, actions
+
+
+def carry_out(docker, params, check_mode):
     """Carry out PARAMS["state"]; (result, actions). Raises DockerError, or RetireError after a switch."""
     name, policy = params["name"], params["retire"]
     result = {"previous_image": "", "restored": False, "switched": False}
@@ -457,6 +485,10 @@ def main():
             stop_timeout=dict(type="int", default=10),
             stop_previous=dict(type="bool", default=True),
             retire=dict(type="dict", options=RETIRE_OPTIONS),
+            release_lock=dict(type="dict", options=dict(
+                path=dict(type="path", required=True),
+                holder=dict(type="str", required=True),
+            )),
         ),
         supports_check_mode=True,
     )

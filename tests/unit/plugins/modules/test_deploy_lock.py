@@ -5,6 +5,7 @@ import os
 
 import pytest
 
+from ansible_collections.djangodocker.deploy.plugins.module_utils import deploy_lock as lock
 from ansible_collections.djangodocker.deploy.plugins.modules import deploy_lock as module
 
 
@@ -23,7 +24,7 @@ class Clock:
 
 def test_a_free_lock_is_taken_at_once(tmp_path):
     path = str(tmp_path / "deploy.lock")
-    assert module.acquire(path, "run-a", 60, 3600) == (pytest.approx(0, abs=1), None)
+    assert lock.acquire(path, "run-a", 60, 3600) == (pytest.approx(0, abs=1), None)
     assert json.load(open(path))["holder"] == "run-a"
     assert oct(os.stat(path).st_mode & 0o777) == "0o600"
 
@@ -31,9 +32,9 @@ def test_a_free_lock_is_taken_at_once(tmp_path):
 def test_a_held_lock_makes_the_second_run_wait_then_fail_naming_the_holder(tmp_path):
     path = str(tmp_path / "deploy.lock")
     clock = Clock()
-    module.acquire(path, "deploy@laptop run-a", 60, 3600, clock=clock, sleep=clock.sleep)
+    lock.acquire(path, "deploy@laptop run-a", 60, 3600, clock=clock, sleep=clock.sleep)
     with pytest.raises(RuntimeError) as error:
-        module.acquire(path, "run-b", 30, 3600, clock=clock, sleep=clock.sleep)
+        lock.acquire(path, "run-b", 30, 3600, clock=clock, sleep=clock.sleep)
     assert "Another deploy holds %s: deploy@laptop run-a" % path in str(error.value)
     assert 30 <= clock.now - 1000.0 <= 33
 
@@ -41,14 +42,14 @@ def test_a_held_lock_makes_the_second_run_wait_then_fail_naming_the_holder(tmp_p
 def test_the_lock_is_taken_as_soon_as_it_is_released(tmp_path):
     path = str(tmp_path / "deploy.lock")
     clock = Clock()
-    module.acquire(path, "run-a", 60, 3600, clock=clock, sleep=clock.sleep)
+    lock.acquire(path, "run-a", 60, 3600, clock=clock, sleep=clock.sleep)
 
     def sleep_then_release(seconds):
         clock.sleep(seconds)
         if clock.now > 1010 and os.path.exists(path):
             os.unlink(path)
 
-    waited, taken_over = module.acquire(path, "run-b", 60, 3600, clock=clock, sleep=sleep_then_release)
+    waited, taken_over = lock.acquire(path, "run-b", 60, 3600, clock=clock, sleep=sleep_then_release)
     assert 10 <= waited < 13 and taken_over is None
 
 
@@ -56,14 +57,14 @@ def test_a_stale_lock_of_a_dead_run_is_taken_over(tmp_path):
     path = tmp_path / "deploy.lock"
     path.write_text(json.dumps({"holder": "killed run", "since": 1.0}))
     clock = Clock(now=1.0 + 3601)
-    waited, taken_over = module.acquire(str(path), "run-b", 60, 3600, clock=clock, sleep=clock.sleep)
+    waited, taken_over = lock.acquire(str(path), "run-b", 60, 3600, clock=clock, sleep=clock.sleep)
     assert taken_over == "killed run" and json.load(open(path))["holder"] == "run-b"
 
 
 def test_a_half_written_lock_counts_as_stale(tmp_path):
     path = tmp_path / "deploy.lock"
     path.write_text("{")
-    assert module.acquire(str(path), "run-b", 60, 3600)[1] == "(unreadable lock)"
+    assert lock.acquire(str(path), "run-b", 60, 3600)[1] == "(unreadable lock)"
 
 
 def test_only_the_holder_releases(tmp_path, run_module, capsys):

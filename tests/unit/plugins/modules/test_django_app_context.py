@@ -79,3 +79,33 @@ def test_a_sent_assets_tar_never_writes_through_a_link_to_another_build(tmp_path
     assert (earlier / "assets.tar").read_bytes() == b"old assets"
     assert (dest / "assets.tar").read_bytes() == b"new assets"
     assert not (dest / "assets.tar.sha256").exists()
+
+
+def context_args(tmp_path, **more):
+    make_tar(tmp_path / "c.tar", [("Dockerfile", "file")])
+    return dict({"src": "/home/me/mysite", "files": {}, "dest": str(tmp_path / "build" / "new"), "sha256": "0" * 64,
+                 "_archive": str(tmp_path / "c.tar"), "_assets_sha256": "a" * 64, "mirror_timeout": 0}, **more)
+
+
+def test_another_run_s_deploy_lock_fails_the_call_before_anything_is_unpacked(tmp_path, run_module, capsys):
+    (tmp_path / "deploy.lock").write_text('{"holder": "someone@elsewhere (run other)", "since": 9999999999}')
+    result = run_module(context.main, context_args(tmp_path, lock={
+        "path": str(tmp_path / "deploy.lock"), "holder": "me (run mine)", "timeout": 0}), capsys)
+    assert result["failed"] and "Another deploy holds" in result["msg"] and "someone@elsewhere" in result["msg"]
+    assert not (tmp_path / "build").exists()
+
+
+def test_the_lock_is_taken_then_the_context_unpacked(tmp_path, run_module, capsys):
+    result = run_module(context.main, context_args(tmp_path, lock={
+        "path": str(tmp_path / "deploy.lock"), "holder": "me (run mine)"}), capsys)
+    assert result["changed"] and not result.get("failed")
+    assert '"holder": "me (run mine)"' in (tmp_path / "deploy.lock").read_text()
+    assert (tmp_path / "build" / "new" / "Dockerfile").exists()
+
+
+def test_a_dead_mirror_fails_the_call_before_the_lock_or_the_context(tmp_path, run_module, capsys):
+    result = run_module(context.main, context_args(tmp_path, mirror_timeout=2, mirrors=[
+        {"name": "PyPI index", "url": "http://127.0.0.1:9/simple/django/"}], lock={
+        "path": str(tmp_path / "deploy.lock"), "holder": "me (run mine)"}), capsys)
+    assert result["failed"] and "PyPI index http://127.0.0.1:9/simple/django/" in result["msg"]
+    assert not (tmp_path / "deploy.lock").exists() and not (tmp_path / "build").exists()

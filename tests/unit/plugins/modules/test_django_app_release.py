@@ -249,7 +249,8 @@ def test_creation_times_are_compared_as_times_across_a_change_of_offset():
 
 def params(state, retire=None, **more):
     return dict({"name": "mysite", "state": state, "switched": True, "stop_timeout": 10, "stop_previous": False,
-                 "retire": None if retire is None else dict(module.RETIRE_DEFAULTS, **retire)}, **more)
+                 "retire": None if retire is None else dict(module.RETIRE_DEFAULTS, **retire),
+                 "release_lock": None}, **more)
 
 
 def test_a_switch_with_a_retire_policy_lets_the_previous_release_go_in_the_same_call(tmp_path):
@@ -298,3 +299,36 @@ def test_retire_without_a_policy_removes_only_the_previous_release_and_leftovers
     result, actions = module.release(docker, params("retire"), check_mode=False)
     assert set(docker.containers) == {"mysite"} and docker.tags == ["mysite:d", "mysite:c"]
     assert actions == ["removed mysite-previous"]
+
+
+def held_lock(tmp_path):
+    path = tmp_path / "deploy.lock"
+    path.write_text('{"holder": "run-a", "since": 0}')
+    return {"path": str(path), "holder": "run-a"}
+
+
+def test_the_release_s_last_call_gives_the_deploy_lock_back(tmp_path):
+    lock = held_lock(tmp_path)
+    docker = FakeDocker(mysite=container("mysite:c"), **{"mysite-next": container("mysite:d", running=False)})
+    result, dummy = module.release(docker, params("switch", {}, release_lock=lock), check_mode=False)
+    assert result["lock_released"] and not os.path.exists(lock["path"])
+
+
+def test_a_switch_that_does_not_retire_keeps_the_lock_and_so_does_a_failed_retire(tmp_path):
+    lock = held_lock(tmp_path)
+    docker = FakeDocker(mysite=container("mysite:c"), **{"mysite-next": container("mysite:d", running=False)})
+    result, dummy = module.release(docker, params("switch", release_lock=lock), check_mode=False)
+    assert not result["lock_released"] and os.path.exists(lock["path"])
+    docker = FakeDocker(fail_on=("rm", "--force", "mysite-previous"), mysite=container("mysite:d"),
+                        **{"mysite-previous": container("mysite:c")})
+    with pytest.raises(module.DockerError):
+        module.release(docker, params("retire", {}, release_lock=lock), check_mode=False)
+    assert os.path.exists(lock["path"])
+
+
+def test_another_run_s_lock_is_not_given_back(tmp_path):
+    lock = held_lock(tmp_path)
+    docker = FakeDocker(mysite=container("mysite:d"))
+    result, dummy = module.release(docker, params("retire", {}, release_lock=dict(lock, holder="run-b")),
+                                   check_mode=False)
+    assert not result["lock_released"] and os.path.exists(lock["path"])
