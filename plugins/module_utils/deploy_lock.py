@@ -13,6 +13,16 @@ import json
 import os
 import time
 
+# The options that name a lock: deploy_lock's, and those of the modules that
+# take it (LOCK_OPTIONS) or give it back (RELEASE_OPTIONS) in a call of theirs.
+LOCK_OPTIONS = dict(
+    path=dict(type="path", required=True),
+    holder=dict(type="str", required=True),
+    timeout=dict(type="int", default=600),
+    stale_after=dict(type="int", default=3600),
+)
+RELEASE_OPTIONS = dict((key, LOCK_OPTIONS[key]) for key in ("path", "holder"))
+
 
 def read_lock(path):
     """{"holder", "since"} of the lock at PATH, or None when there is none."""

@@ -15,6 +15,14 @@ import json
 from ansible.module_utils.six.moves.urllib.error import HTTPError, URLError
 from ansible.module_utils.urls import open_url
 
+# A URL to ask, as modules take it (a list of these): what it is, where, and
+# the HTTP statuses that mean it answers.
+MIRROR_OPTIONS = dict(
+    name=dict(type="str", required=True),
+    url=dict(type="str", required=True),
+    alive=dict(type="list", elements="int", default=[200]),
+)
+
 
 def registry_probe_url(mirror):
     """The URL that tells whether a registry mirror speaks the registry API."""

@@ -69,17 +69,14 @@ import os
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.djangodocker.deploy.plugins.module_utils.deploy_lock import acquire, release
+from ansible_collections.djangodocker.deploy.plugins.module_utils.deploy_lock import LOCK_OPTIONS, acquire, release
 
 
 def main():
     module = AnsibleModule(
         argument_spec=dict(
-            path=dict(type="path", required=True),
-            holder=dict(type="str", required=True),
             state=dict(type="str", choices=["acquired", "released"], default="acquired"),
-            timeout=dict(type="int", default=600),
-            stale_after=dict(type="int", default=3600),
+            **LOCK_OPTIONS
         ),
         supports_check_mode=True,
     )

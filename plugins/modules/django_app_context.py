@@ -172,8 +172,8 @@ import tarfile
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.djangodocker.deploy.plugins.module_utils.deploy_lock import acquire
-from ansible_collections.djangodocker.deploy.plugins.module_utils.mirror_probe import check_mirrors
+from ansible_collections.djangodocker.deploy.plugins.module_utils.deploy_lock import LOCK_OPTIONS, acquire
+from ansible_collections.djangodocker.deploy.plugins.module_utils.mirror_probe import MIRROR_OPTIONS, check_mirrors
 from ansible_collections.djangodocker.deploy.plugins.module_utils.project_pack import (
     CONTEXT_ASSETS,
     CONTEXT_ASSETS_SHA256,
@@ -246,20 +246,11 @@ def main():
             dest=dict(type="path", required=True),
             sha256=dict(type="str", required=True),
             on_host=dict(type="dict", default={}),
-            mirrors=dict(type="list", elements="dict", default=[], options=dict(
-                name=dict(type="str", required=True),
-                url=dict(type="str", required=True),
-                alive=dict(type="list", elements="int", default=[200]),
-            )),
+            mirrors=dict(type="list", elements="dict", default=[], options=MIRROR_OPTIONS),
             engine_registry_mirrors=dict(type="bool", default=False),
             mirror_timeout=dict(type="int", default=10),
             on_dead_mirror=dict(type="str", choices=["fail", "warn"], default="fail"),
-            lock=dict(type="dict", options=dict(
-                path=dict(type="path", required=True),
-                holder=dict(type="str", required=True),
-                timeout=dict(type="int", default=600),
-                stale_after=dict(type="int", default=3600),
-            )),
+            lock=dict(type="dict", options=LOCK_OPTIONS),
             _archive=dict(type="path"),
             _assets_sha256=dict(type="str"),
             _assets_from=dict(type="path"),

@@ -202,7 +202,7 @@ import shutil
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.djangodocker.deploy.plugins.module_utils.deploy_lock import release as release_lock
+from ansible_collections.djangodocker.deploy.plugins.module_utils.deploy_lock import RELEASE_OPTIONS, release as release_lock
 from ansible_collections.djangodocker.deploy.plugins.module_utils.docker_inspect import inspect_container
 
 
@@ -485,10 +485,7 @@ def main():
             stop_timeout=dict(type="int", default=10),
             stop_previous=dict(type="bool", default=True),
             retire=dict(type="dict", options=RETIRE_OPTIONS),
-            release_lock=dict(type="dict", options=dict(
-                path=dict(type="path", required=True),
-                holder=dict(type="str", required=True),
-            )),
+            release_lock=dict(type="dict", options=RELEASE_OPTIONS),
         ),
         supports_check_mode=True,
     )

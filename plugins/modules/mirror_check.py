@@ -86,17 +86,13 @@ failures:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.djangodocker.deploy.plugins.module_utils.mirror_probe import check_mirrors
+from ansible_collections.djangodocker.deploy.plugins.module_utils.mirror_probe import MIRROR_OPTIONS, check_mirrors
 
 
 def main():
     module = AnsibleModule(
         argument_spec=dict(
-            urls=dict(type="list", elements="dict", default=[], options=dict(
-                name=dict(type="str", required=True),
-                url=dict(type="str", required=True),
-                alive=dict(type="list", elements="int", default=[200]),
-            )),
+            urls=dict(type="list", elements="dict", default=[], options=MIRROR_OPTIONS),
             engine_registry_mirrors=dict(type="bool", default=False),
             timeout=dict(type="int", default=10),
             on_failure=dict(type="str", choices=["fail", "warn"], default="fail"),
