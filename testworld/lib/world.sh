@@ -22,10 +22,11 @@ POSTGRES_TAGS=(17)
 MARIADB_TAGS=(11.8)
 REDIS_TAGS=(8.0)
 
+# build_world_images [NAME...]: those of WORLD_IMAGES (default all) not built yet.
 build_world_images() {
   local -a pids=(); local name
   # Two builds at a time: debootstrap is mostly download and dpkg.
-  for name in "${WORLD_IMAGES[@]}"; do
+  for name in "${@:-${WORLD_IMAGES[@]}}"; do
     docker image inspect "$(image_ref "$name")" >/dev/null 2>&1 && continue
     build_image "$name" >/dev/null & pids+=($!)
     if ((${#pids[@]} == 2)); then wait "${pids[0]}" || die "image build failed"; pids=("${pids[@]:1}"); fi
@@ -143,11 +144,14 @@ push_standin_images() {
   for pid in "${pids[@]}"; do wait "$pid" || die "pushing a stand-in image failed"; done
 }
 
+# The stand-ins built (a world for the demo builds only those it needs).
 push_standin_repo() {
-  local repo=$1 tag tags
+  local repo=$1 tag tags name
   tags="${repo^^}_TAGS[@]"
   for tag in "${!tags}"; do
-    if [ "$repo" = python ]; then push_standin "python-$tag" python "$tag"; else push_standin "$repo" "$repo" "$tag"; fi
+    name=$repo; [ "$repo" = python ] && name="python-$tag"
+    docker image inspect "$(image_ref "$name")" >/dev/null 2>&1 || continue
+    push_standin "$name" "$repo" "$tag"
   done
 }
 
@@ -184,6 +188,8 @@ timed_step() {
   echo "$name $((SECONDS - start))" | tee -a "$DJD_STATE/steps-history.log" >> "$DJD_STATE/steps.log"
 }
 
+# world_up [IMAGE...]: the world with those of WORLD_IMAGES (default all; the
+# demo needs five of the nine, so a fresh machine builds no others for it).
 world_up() {
   mkdir -p "$DJD_STATE"
   : > "$DJD_STATE/steps.log"
@@ -194,7 +200,7 @@ world_up() {
   # Downloads from PyPI while debootstrap works (neither needs the other).
   local pypi_pid
   timed_step "pypi-mirror" build_pypi_mirror & pypi_pid=$!
-  timed_step "world-images" build_world_images
+  timed_step "world-images" build_world_images "$@"
   wait "$pypi_pid" || die "building the PyPI mirror failed"
   ensure_network
   timed_step "docker-ce-mirror" build_apt_mirror
