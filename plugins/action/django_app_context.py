@@ -31,9 +31,10 @@ class ActionModule(ActionBase):
         try:
             module_result = self._send(args, on_host, task_vars)
             # The host's copy went between the listing and now (another
-            # deploy's pruning): sent once more, with the assets.
+            # deploy's pruning): sent once more, with the assets (the mirrors
+            # answered a moment ago: not asked again).
             if module_result.get("assets_missing"):
-                module_result = self._send(args, {}, task_vars)
+                module_result = self._send(dict(args, mirror_timeout=0), {}, task_vars)
             result.update(module_result)
         finally:
             if self._connection._shell.tmpdir is not None:

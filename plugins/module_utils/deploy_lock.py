@@ -72,6 +72,19 @@ def acquire(path, holder, timeout, stale_after, clock=time.time, sleep=time.slee
         sleep(min(2.0, max(0.1, timeout - (now - start))))
 
 
+def take(module, path, holder, timeout, stale_after):
+    """acquire() for a module: fails it naming the holder, warns when a stale lock was taken over; seconds waited."""
+    if not os.path.isdir(os.path.dirname(path)):
+        module.fail_json(msg="%s: its folder does not exist" % path)
+    try:
+        waited, taken_over = acquire(path, holder, timeout, stale_after)
+    except RuntimeError as error:
+        module.fail_json(msg=str(error))
+    if taken_over:
+        module.warn("Took over a stale deploy lock %s held by %s" % (path, taken_over))
+    return waited, taken_over
+
+
 def release(path, holder):
     """Remove the lock at PATH when HOLDER holds it; whether it did."""
     current = read_lock(path)

@@ -65,11 +65,9 @@ taken_over:
   type: str
 """
 
-import os
-
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.djangodocker.deploy.plugins.module_utils.deploy_lock import LOCK_OPTIONS, acquire, release
+from ansible_collections.djangodocker.deploy.plugins.module_utils.deploy_lock import LOCK_OPTIONS, release, take
 
 
 def main():
@@ -85,16 +83,10 @@ def main():
         module.exit_json(changed=False, waited=0.0)
     if p["state"] == "released":
         module.exit_json(changed=release(p["path"], p["holder"]))
-    if not os.path.isdir(os.path.dirname(p["path"])):
-        module.fail_json(msg="%s: its folder does not exist" % p["path"])
-    try:
-        waited, taken_over = acquire(p["path"], p["holder"], p["timeout"], p["stale_after"])
-    except RuntimeError as error:
-        module.fail_json(msg=str(error))
+    waited, taken_over = take(module, p["path"], p["holder"], p["timeout"], p["stale_after"])
     result = dict(changed=True, waited=round(waited, 1))
     if taken_over:
         result["taken_over"] = taken_over
-        module.warn("Took over a stale deploy lock %s held by %s" % (p["path"], taken_over))
     module.exit_json(**result)
 
 

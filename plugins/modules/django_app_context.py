@@ -172,7 +172,7 @@ import tarfile
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.djangodocker.deploy.plugins.module_utils.deploy_lock import LOCK_OPTIONS, acquire
+from ansible_collections.djangodocker.deploy.plugins.module_utils.deploy_lock import LOCK_OPTIONS, take
 from ansible_collections.djangodocker.deploy.plugins.module_utils.mirror_probe import MIRROR_OPTIONS, check_mirrors
 from ansible_collections.djangodocker.deploy.plugins.module_utils.project_pack import (
     CONTEXT_ASSETS,
@@ -268,12 +268,7 @@ def main():
     if module.check_mode:
         module.exit_json(changed=True, dest=params["dest"], assets_sent=sent)
     if params["lock"]:
-        try:
-            taken_over = acquire(**params["lock"])[1]
-        except RuntimeError as error:
-            module.fail_json(msg=str(error))
-        if taken_over:
-            module.warn("Took over a stale deploy lock %s held by %s" % (params["lock"]["path"], taken_over))
+        take(module, **params["lock"])
     try:
         if sent:
             # A link to another build folder's copy is never written through.

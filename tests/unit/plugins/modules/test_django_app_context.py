@@ -109,3 +109,10 @@ def test_a_dead_mirror_fails_the_call_before_the_lock_or_the_context(tmp_path, r
         "path": str(tmp_path / "deploy.lock"), "holder": "me (run mine)"}), capsys)
     assert result["failed"] and "PyPI index http://127.0.0.1:9/simple/django/" in result["msg"]
     assert not (tmp_path / "deploy.lock").exists() and not (tmp_path / "build").exists()
+
+
+def test_a_lock_whose_folder_is_missing_is_named_before_anything_is_unpacked(tmp_path, run_module, capsys):
+    result = run_module(context.main, context_args(tmp_path, lock={
+        "path": str(tmp_path / "no-such-app" / "deploy.lock"), "holder": "me (run mine)"}), capsys)
+    assert result["failed"] and result["msg"].endswith("no-such-app/deploy.lock: its folder does not exist")
+    assert not (tmp_path / "build").exists()
