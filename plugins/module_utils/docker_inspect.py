@@ -22,3 +22,14 @@ def inspect_container(module, name):
         return None
     found = json.loads(out)
     return found[0] if found else None
+
+
+def container_logs(module, name, tail):
+    """The last TAIL lines a container wrote (its output and error streams); [] when there is none."""
+    if not module.get_bin_path("docker"):
+        return []
+    code, out, err = module.run_command(["docker", "logs", "--tail", str(tail), name])
+    if code != 0:
+        return []
+    # docker logs writes the container's stderr on its own stderr.
+    return [line for line in (out + "\n" + err).splitlines() if line.strip()][-tail:]

@@ -17,11 +17,16 @@ description:
   - With O(static), first copies the release's static files out of its container into a folder
     on the host for Nginx (while the release boots, so the copy adds no time to the wait).
 author: djangodocker.deploy developers (!UNKNOWN)
+  - With O(url) instead of O(socket), asks an HTTP address on the host the same way (a release that
+    publishes its port, single mode).
 options:
   socket:
-    description: Path of the uWSGI socket on the host.
+    description: Path of the uWSGI socket on the host. One of O(socket) and O(url) is required.
     type: path
-    required: true
+  url:
+    description:
+      - An C(http://address:port) to ask O(path) at, instead of a uWSGI socket (redirects are answers, not followed).
+    type: str
   host:
     description: The C(Host) header (a name the site's C(ALLOWED_HOSTS) holds).
     type: str
@@ -109,8 +114,10 @@ static_copied:
   type: bool
 """
 
+import http.client
 import os
 import shutil
+import urllib.parse
 import socket as sockets
 import stat
 import struct
@@ -172,6 +179,21 @@ def ask(path, variables, timeout=5.0):
         conn.close()
 
 
+def ask_http(url, variables, timeout=5.0):
+    """One GET of VARIABLES' path at URL (its scheme, address and port), with their Host header; the HTTP status.
+
+    Redirects are answers too (not followed)."""
+    parts = urllib.parse.urlsplit(url)
+    conn = http.client.HTTPConnection(parts.hostname, parts.port or 80, timeout=timeout)
+    try:
+        conn.request("GET", variables["REQUEST_URI"],
+                     headers={"Host": variables["HTTP_HOST"], "X-Forwarded-Proto": variables["HTTP_X_FORWARDED_PROTO"],
+                              "User-Agent": variables["HTTP_USER_AGENT"]})
+        return conn.getresponse().status
+    finally:
+        conn.close()
+
+
 def probe(path, variables, wanted, timeout, request=ask, clock=time.monotonic, sleep=time.sleep):
     """(status, attempts, last error): ask until the status is wanted or TIMEOUT has passed."""
     deadline, attempts, status, error = clock() + timeout, 0, 0, ""
@@ -228,14 +250,15 @@ def copy_and_probe(params, run, ask_until=probe):
     A release that does not answer leaves no static files behind: the next release would
     take them for the serving release's (the newest folder before its own)."""
     copied = copy_static(run, **params["static"]) if params["static"] else False
-    status, attempts, error = ask_until(params["socket"],
-                                        request_variables(params["host"], params["path"], params["scheme"]),
-                                        params["status"], params["timeout"])
+    target = params["socket"] or params["url"]
+    status, attempts, error = ask_until(target, request_variables(params["host"], params["path"], params["scheme"]),
+                                        params["status"], params["timeout"],
+                                        request=ask if params["socket"] else ask_http)
     if status not in params["status"]:
         if copied:
             shutil.rmtree(params["static"]["dest"], ignore_errors=True)
         raise NoAnswer("%s (Host %s) did not answer %s within %s s: %s"
-                       % (params["socket"], params["host"], " or ".join(map(str, params["status"])), params["timeout"],
+                       % (target, params["host"], " or ".join(map(str, params["status"])), params["timeout"],
                           error or "the last answer was %s" % status))
     return status, attempts, copied
 
@@ -243,7 +266,8 @@ def copy_and_probe(params, run, ask_until=probe):
 def main():
     module = AnsibleModule(
         argument_spec=dict(
-            socket=dict(type="path", required=True),
+            socket=dict(type="path"),
+            url=dict(type="str"),
             host=dict(type="str", default="localhost"),
             path=dict(type="str", default="/"),
             scheme=dict(type="str", default="http", choices=["http", "https"]),
@@ -256,6 +280,8 @@ def main():
                 subdir=dict(type="str", default="/static/"),
             )),
         ),
+        required_one_of=[("socket", "url")],
+        mutually_exclusive=[("socket", "url")],
         supports_check_mode=True,
     )
     if module.check_mode:

@@ -91,6 +91,12 @@ server_names:
   returned: success
   type: list
   elements: str
+before:
+  description:
+    - The site's configuration before this call (null when it had none), so that a caller can put it back
+      (the release pipeline does when a release fails after pointing the site at it).
+  returned: success
+  type: str
 container:
   description:
     - With O(state=vacant), O(container) as C(docker container inspect) describes it, only its C(Name),
@@ -210,12 +216,12 @@ def wait_until(condition, timeout, interval=0.1, clock=time.monotonic, sleep=tim
 
 
 def apply(nginx, path, content, drain_timeout, check_mode, wait=wait_until):
-    """Write CONTENT (None: remove) to PATH, test, reload, drain; (changed, reloaded, drained)."""
+    """Write CONTENT (None: remove) to PATH, test, reload, drain; (changed, reloaded, drained, before)."""
     before = read(path)
     if before == content:
-        return False, False, True
+        return False, False, True, before
     if check_mode:
-        return True, False, True
+        return True, False, True, before
     os.makedirs(os.path.dirname(path), mode=0o755, exist_ok=True)
     write(path, content)
     try:
@@ -235,7 +241,7 @@ def apply(nginx, path, content, drain_timeout, check_mode, wait=wait_until):
                             for pid, args in nginx.workers().items()), 10):
         raise NginxError("no Nginx worker of the new configuration started within 10 s")
     drained = wait(lambda: not any(pid in old for pid in nginx.workers()), drain_timeout)
-    return True, True, drained
+    return True, True, drained, before
 
 
 def main():
@@ -267,7 +273,7 @@ def main():
     path = os.path.join(params["conf_dir"], params["file"]) if params["file"] else site_file(params["conf_dir"], params["name"])
     content = params["content"] if params["state"] == "present" else None
     try:
-        result["changed"], result["reloaded"], result["drained"] = apply(
+        result["changed"], result["reloaded"], result["drained"], result["before"] = apply(
             DockerNginx(module, params["container"]), path, content, params["drain_timeout"], module.check_mode)
     except NginxError as error:
         module.fail_json(msg=str(error), **result)

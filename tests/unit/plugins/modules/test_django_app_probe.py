@@ -143,7 +143,7 @@ def test_a_release_that_does_not_answer_leaves_no_static_files(tmp_path):
     os.makedirs(tmp_path / "static")
     with pytest.raises(module.NoAnswer, match="did not answer 200 within 5 s: the last answer was 404"):
         module.copy_and_probe(probe_params(tmp_path), fake_docker_cp({"css/site.css": "x"}, []),
-                              ask_until=lambda *args: (404, 3, ""))
+                              ask_until=lambda *args, **kwargs: (404, 3, ""))
     assert os.listdir(tmp_path / "static") == []
 
 
@@ -151,9 +151,9 @@ def test_a_release_that_answers_keeps_its_static_files_and_one_already_there_is_
     os.makedirs(tmp_path / "static")
     calls = []
     assert module.copy_and_probe(probe_params(tmp_path), fake_docker_cp({"css/site.css": "x"}, calls),
-                                 ask_until=lambda *args: (200, 1, "")) == (200, 1, True)
+                                 ask_until=lambda *args, **kwargs: (200, 1, "")) == (200, 1, True)
     assert os.listdir(tmp_path / "static") == ["0123456789ab"]
     # A rollback's release has its folder already: not copied, and not removed when it fails.
     with pytest.raises(module.NoAnswer):
-        module.copy_and_probe(probe_params(tmp_path), fake_docker_cp({}, calls), ask_until=lambda *args: (502, 9, ""))
+        module.copy_and_probe(probe_params(tmp_path), fake_docker_cp({}, calls), ask_until=lambda *args, **kwargs: (502, 9, ""))
     assert os.listdir(tmp_path / "static") == ["0123456789ab"] and len(calls) == 1

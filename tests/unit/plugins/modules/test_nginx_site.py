@@ -41,14 +41,14 @@ def no_wait(condition, timeout):
 
 def test_a_new_site_is_written_tested_reloaded_and_drained(tmp_path):
     nginx, path = FakeNginx(), str(tmp_path / "site-mysite.conf")
-    assert module.apply(nginx, path, SITE, 30, False, wait=no_wait) == (True, True, True)
+    assert module.apply(nginx, path, SITE, 30, False, wait=no_wait) == (True, True, True, None)
     assert open(path).read() == SITE and nginx.tested and nginx.reloads == 1
 
 
 def test_the_same_content_changes_nothing_and_does_not_reload(tmp_path):
     nginx, path = FakeNginx(), tmp_path / "site-mysite.conf"
     path.write_text(SITE)
-    assert module.apply(nginx, str(path), SITE, 30, False, wait=no_wait) == (False, False, True)
+    assert module.apply(nginx, str(path), SITE, 30, False, wait=no_wait) == (False, False, True, SITE)
     assert nginx.reloads == 0 and not nginx.tested
 
 
@@ -69,12 +69,12 @@ def test_a_rejected_new_site_leaves_no_file(tmp_path):
 
 def test_old_workers_that_keep_draining_are_reported_not_failed(tmp_path):
     nginx = FakeNginx(drain_polls=100)
-    assert module.apply(nginx, str(tmp_path / "site-a.conf"), SITE, 30, False, wait=no_wait) == (True, True, False)
+    assert module.apply(nginx, str(tmp_path / "site-a.conf"), SITE, 30, False, wait=no_wait) == (True, True, False, None)
 
 
 def test_check_mode_writes_nothing(tmp_path):
     nginx, path = FakeNginx(), tmp_path / "site-mysite.conf"
-    assert module.apply(nginx, str(path), SITE, 30, True, wait=no_wait) == (True, False, True)
+    assert module.apply(nginx, str(path), SITE, 30, True, wait=no_wait) == (True, False, True, None)
     assert not path.exists() and not nginx.tested
 
 
@@ -123,3 +123,9 @@ def test_the_vacant_check_describes_the_nginx_container_with_only_what_the_site_
     # No such container, or no engine yet (check mode on a fresh host): nothing, no error.
     assert module.DockerNginx(engine_module(code=1, out="[]"), "x").inspect() == {}
     assert module.DockerNginx(engine_module(docker=None), "x").inspect() == {}
+
+
+def test_the_configuration_before_is_returned_to_put_it_back(tmp_path):
+    nginx, path = FakeNginx(), tmp_path / "site-mysite.conf"
+    path.write_text("server_name old;\n")
+    assert module.apply(nginx, str(path), SITE, 30, False, wait=no_wait)[3] == "server_name old;\n"

@@ -1,0 +1,74 @@
+# -*- coding: utf-8 -*-
+# Copyright: djangodocker.deploy contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""A Django app's release, driven from the controller (docs: modules/django_app_deploy.py).
+
+The sequence and its undo path are plugin_utils/release_pipeline.py; this file only checks
+the arguments and lets the pipeline call modules on the host.
+"""
+
+from __future__ import annotations
+
+import getpass
+import secrets
+import socket
+import time
+
+from ansible.errors import AnsibleActionFail
+from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
+from ansible.plugins.action import ActionBase
+
+from ansible_collections.djangodocker.deploy.plugins.plugin_utils.context_upload import ContextSender
+from ansible_collections.djangodocker.deploy.plugins.module_utils.release_spec import ARGUMENT_SPEC
+from ansible_collections.djangodocker.deploy.plugins.plugin_utils.release_pipeline import (
+    ReleaseFailed, keep_workers, release)
+
+
+def run_holder():
+    """Who holds the lock, as the next run's wait message names it: user@controller, time, a run id."""
+    return "%s@%s at %s UTC (run %s)" % (
+        getpass.getuser(), socket.gethostname(), time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime()), secrets.token_hex(4))
+
+
+class ModuleHost:
+    """The pipeline's seam: each call is one module run on the host, in the task's check mode."""
+
+    def __init__(self, action, task_vars):
+        self.action, self.task_vars = action, task_vars
+
+    def call(self, module, args):
+        return self.action._execute_module(module_name=module, module_args=args, task_vars=self.task_vars)
+
+    def send_context(self, args):
+        return self.action.send_context(args, self.task_vars)
+
+    @staticmethod
+    def sleep(seconds):
+        time.sleep(seconds)
+
+
+class ActionModule(ContextSender, ActionBase):
+
+    TRANSFERS_FILES = True
+    _VALID_ARGS = frozenset(ARGUMENT_SPEC)
+
+    def run(self, tmp=None, task_vars=None):
+        result = super().run(tmp, task_vars)
+        del tmp
+        checked = ArgumentSpecValidator(ARGUMENT_SPEC).validate(self._task.args)
+        if checked.error_messages:
+            raise AnsibleActionFail("django_app_deploy: %s" % "; ".join(checked.error_messages))
+        spec = dict(checked.validated_parameters, check_mode=bool(self._task.check_mode))
+        spec["lock"] = dict(spec["lock"], holder=spec["lock"]["holder"] or run_holder())
+        host = ModuleHost(self, task_vars)
+        try:
+            if spec["state"] == "serving":
+                result.update(keep_workers(host, spec))
+            else:
+                result.update(release(host, spec))
+        except ReleaseFailed as failure:
+            result.update(failure.result, failed=True, msg=str(failure))
+        finally:
+            if self._connection._shell.tmpdir is not None:
+                self._remove_tmp_path(self._connection._shell.tmpdir)
+        return result

@@ -1,0 +1,351 @@
+# -*- coding: utf-8 -*-
+# Copyright: djangodocker.deploy contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""A Django app's release as one straight sequence, with one undo path.
+
+    lock -> context -> build -> checks and plan -> backup (only when migrations are pending)
+    -> migrate -> Celery worker of the release -> start the next release -> probe
+    -> point the site -> switch -> settle Celery -> retire -> unlock
+
+`release(host, spec)` carries it out; `spec` is the action plugin's arguments (see
+plugins/modules/django_app_deploy.py). Every host step is one module call through HOST, the
+seam: the action plugin's adapter calls modules on the host, the unit tests pass a fake.
+What the release has done so far is its `Record`; a failure before the point of no return
+(the switch in Nginx mode, the new release answering in port mode) undoes exactly what the
+record says was done, so the serving release is untouched, and the lock is always given back.
+
+A failed migration never restores the database: others kept writing while it ran (the
+serving release, Celery). The failure says which migrations were applied and where the
+backup made before them is; restoring it is a deliberate act (playbooks/restore.yml).
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+
+# The last line of `release.py plan` when migrations are pending (PENDING_MARKER there: the
+# image's side of the same line).
+PENDING_MARKER = "djangodocker_deploy: migrations to apply:"
+APPLIED = re.compile(r"Applying (\S+?)\.\.\. OK")
+
+
+class StepFailed(Exception):
+    """A module call failed; RESULT is its result."""
+
+    def __init__(self, step, result):
+        super().__init__("%s: %s" % (step, result.get("msg", "failed")))
+        self.step, self.result = step, result
+
+
+class ReleaseFailed(Exception):
+    """The release failed; the message says what serves now. RESULT: what the action returns."""
+
+    def __init__(self, msg, result):
+        super().__init__(msg)
+        self.result = result
+
+
+class Record:
+    """What this release has done: the undo path and the result read it, nothing else."""
+
+    def __init__(self, image):
+        self.image = image
+        self.locked = False
+        self.lock_released = False
+        self.built = False
+        self.backup = ""
+        self.applied = []
+        self.plan = []
+        self.worker = ""
+        self.next_started = False
+        self.site_changed = False
+        self.site_before = None
+        self.switched = False
+        self.committed = False
+        self.previous_image = ""
+        self.static_copied = False
+        self.retired = False
+        self.steps = []
+        self.changes = 0
+
+    def result(self):
+        return dict(changed=True, image=self.image, previous_image=self.previous_image, backup=self.backup,
+                    migrations_applied=self.applied, plan=self.plan, static_copied=self.static_copied,
+                    switched=self.switched, steps=self.steps)
+
+
+def last_lines(text, count=20):
+    return [line for line in (text or "").splitlines() if line.strip()][-count:]
+
+
+def one_off_name(app, kind):
+    """Unique per run: a container left by an interrupted run is never reused (retire removes <app>-migrate-*)."""
+    return "%s-%s-%s" % (app, kind, secrets.token_hex(4))
+
+
+def release(host, spec):
+    """Carry out the release SPEC on HOST; the result dict. Raises ReleaseFailed (after undoing)."""
+    record = Record(spec["image"])
+    try:
+        try:
+            forward(host, spec, record)
+        except StepFailed as failure:
+            raise ReleaseFailed(undo(host, spec, record, failure), dict(record.result(), failed_step=failure.step))
+    finally:
+        if record.locked and not record.lock_released:
+            # Only its holder's lock is given back; a lock this run never got is left alone.
+            host.call("djangodocker.deploy.deploy_lock", dict(lock_release(spec), state="released"))
+    return record.result()
+
+
+def call(host, record, step, module, args):
+    """One module call of a step; StepFailed when it fails."""
+    result = host.call(module, args)
+    if result.get("failed"):
+        raise StepFailed(step, result)
+    record.steps.append(step)
+    record.changes += bool(result.get("changed"))
+    return result
+
+
+def forward(host, spec, record):
+    name = spec["name"]
+    if spec.get("build"):
+        # Its call asks the mirrors, takes the lock, then unpacks: the lock is this run's from
+        # then on (given back in any case; giving back a lock another run holds does nothing).
+        record.locked = True
+        context = host.send_context(dict(spec["build"]["context"], lock=spec["lock"]))
+        if context.get("failed"):
+            raise StepFailed("context", context)
+        record.steps.append("context")
+        image = call(host, record, "build", "community.docker.docker_image", spec["build"]["image"])
+        record.built = bool(image.get("changed"))
+    else:
+        record.locked = True
+        call(host, record, "lock", "djangodocker.deploy.deploy_lock", dict(spec["lock"], state="acquired"))
+    if spec["check_mode"]:
+        return
+    if spec.get("migrate"):
+        migrate(host, spec, record)
+    if spec.get("celery"):
+        start_worker(host, spec, record)
+    if spec.get("front"):
+        switch_front(host, spec, record)
+    else:
+        switch_port(host, spec, record)
+    if spec.get("celery"):
+        settle_workers(host, record, spec)
+    if not record.retired:
+        protect = [spec["image"]] + ([record.previous_image] if record.previous_image else [])
+        policy = dict(spec["retire"], protect_images=protect)
+        retired = call(host, record, "retire", "djangodocker.deploy.django_app_release",
+                       dict(name=name, state="retire", retire=policy, release_lock=lock_release(spec)))
+        record.lock_released = bool(retired.get("lock_released"))
+    return
+
+
+def lock_release(spec):
+    return dict(path=spec["lock"]["path"], holder=spec["lock"]["holder"])
+
+
+def one_off(host, spec, record, kind, command, step):
+    """Run COMMAND in a one-off container of the release; its output."""
+    args = dict(spec["one_off"], name=one_off_name(spec["name"], kind), image=spec["image"], command=command,
+                detach=False, cleanup=True)
+    result = call(host, record, step, "community.docker.docker_container", args)
+    return (result.get("container") or {}).get("Output", "")
+
+
+def migrate(host, spec, record):
+    """Checks and plan; only with migrations pending, the backup and the migrations."""
+    checks = spec["migrate"]
+    output = one_off(host, spec, record, "migrate", checks["plan_command"], "checks and plan")
+    record.plan = last_lines(output, 40)
+    if PENDING_MARKER in output:
+        if spec.get("backup"):
+            backup = call(host, record, "backup", spec["backup"]["module"], spec["backup"]["args"])
+            record.backup = backup.get("backup", "")
+        try:
+            output = one_off(host, spec, record, "migrate", checks["migrate_command"], "migrate")
+        except StepFailed as failure:
+            record.applied = APPLIED.findall(failure.result.get("msg", ""))
+            raise
+        record.applied = APPLIED.findall(output)
+    if checks.get("load_fixture"):
+        one_off(host, spec, record, "loaddata", ["python", "manage.py", "loaddata", checks["load_fixture"]],
+                "load data")
+
+
+def worker_name(spec):
+    return spec["celery"]["prefix"] + spec["image"].rsplit(":", 1)[-1]
+
+
+def start_worker(host, spec, record):
+    """The release's Celery worker, started beside the serving one's and asked for a ping (bounded)."""
+    celery = spec["celery"]
+    name = worker_name(spec)
+    call(host, record, "start worker", "community.docker.docker_container",
+         dict(celery["worker"], name=name, image=spec["image"]))
+    record.worker = name
+    if spec["check_mode"]:
+        return
+    # Each ping waits up to 2 s for an answer, then a second between tries.
+    for dummy in range(max(1, -(-celery["ready_timeout"] // 4))):
+        pinged = host.call("community.docker.docker_container_exec", dict(container=name, argv=celery["ping"]))
+        if not pinged.get("failed") and pinged.get("rc", 1) == 0:
+            record.steps.append("worker answers")
+            return
+        host.sleep(1)
+    raise StepFailed("worker answers", dict(msg="the Celery worker %s did not answer a ping within %s s"
+                                                % (name, celery["ready_timeout"])))
+
+
+def keep_workers(host, spec):
+    """A run with nothing to release: the serving release's worker runs and answers, beat too,
+    nothing else of the app's Celery (a release also removes them when Celery was turned off)."""
+    record = Record(spec["image"])
+    try:
+        start_worker(host, spec, record)
+        settle_workers(host, record, spec)
+    except StepFailed as failure:
+        logs = container_logs(host, record.worker) if failure.step == "worker answers" else []
+        raise ReleaseFailed("The Celery worker of %s: %s%s" % (
+            spec["image"], failure.result.get("msg", "failed"),
+            (". Its log: " + " | ".join(logs)) if logs else ""), dict(changed=bool(record.changes),
+                                                                        failed_step=failure.step))
+    return dict(changed=bool(record.changes), image=spec["image"], steps=record.steps)
+
+
+def settle_workers(host, record, spec):
+    """Only the release's worker stays, and beat runs the release (one per app)."""
+    app, celery, image = spec["name"], spec["celery"], spec["image"]
+    keep = {worker_name(spec)}
+    if celery.get("beat"):
+        keep.add(app + "-beat")
+    listed = call(host, record, "list workers", "community.docker.docker_host_info", dict(
+        containers=True, containers_all=True,
+        containers_filters=dict(label=["djangodocker.deploy.app=" + app, "djangodocker.deploy.celery"])))
+    for container in listed.get("containers") or []:
+        for found in container.get("Names") or []:
+            found = found.lstrip("/")
+            if found not in keep:
+                call(host, record, "stop worker " + found, "community.docker.docker_container",
+                     dict(name=found, state="absent", stop_timeout=celery["stop_timeout"]))
+    if celery.get("beat"):
+        call(host, record, "beat", "community.docker.docker_container", dict(celery["beat"], name=app + "-beat", image=image))
+
+
+def switch_front(host, spec, record):
+    """Nginx mode: start beside the serving release, probe, point the site, switch (and retire)."""
+    front, name = spec["front"], spec["name"]
+    call(host, record, "start", "community.docker.docker_container",
+         dict(spec["container"], name=name + "-next", image=spec["image"], state="started"))
+    record.next_started = True
+    probed = call(host, record, "probe", "djangodocker.deploy.django_app_probe", front["probe"])
+    record.static_copied = bool(probed.get("static_copied"))
+    site = call(host, record, "point the site", "djangodocker.deploy.nginx_site", dict(front["site"], state="present"))
+    record.site_changed = bool(site.get("changed"))
+    record.site_before = site.get("before")
+    # Nothing sends the previous release requests once Nginx's old workers are gone: it is set
+    # aside running and removed by the retire (no uWSGI shutdown to wait for). Without Celery
+    # to settle in between, the same call retires and gives the lock back.
+    retire_now = not spec.get("celery")
+    args = dict(name=name, state="switch", stop_previous=not site.get("drained", False))
+    if retire_now:
+        args.update(retire=dict(spec["retire"], protect_images=[spec["image"]]), release_lock=lock_release(spec))
+    result = host.call("djangodocker.deploy.django_app_release", args)
+    record.switched = bool(result.get("switched"))
+    record.previous_image = result.get("previous_image", "")
+    if record.switched:
+        # Nginx serves the new release: from here on nothing is put back.
+        record.committed = True
+    if result.get("failed"):
+        raise StepFailed("switch", result)
+    record.steps.append("switch")
+    if retire_now:
+        record.retired = True
+        record.lock_released = bool(result.get("lock_released"))
+
+
+def switch_port(host, spec, record):
+    """Single mode: the new release takes the published port over, then must answer."""
+    name = spec["name"]
+    call(host, record, "create", "community.docker.docker_container",
+         dict(spec["container"], name=name + "-next", image=spec["image"], state="present"))
+    record.next_started = True
+    switched = host.call("djangodocker.deploy.django_app_release", dict(name=name, state="switch"))
+    record.switched = bool(switched.get("switched"))
+    if switched.get("failed"):
+        raise StepFailed("switch", switched)
+    record.steps.append("switch")
+    record.previous_image = switched.get("previous_image", "")
+    call(host, record, "probe", "djangodocker.deploy.django_app_probe", spec["port"]["probe"])
+    record.committed = True
+
+
+def undo(host, spec, record, failure):
+    """Put back what RECORD says this release did (nothing after the point of no return); the message."""
+    name = spec["name"]
+    if record.committed:
+        return ("%s serves release %s, but a step after the switch failed (%s): %s. The next run finishes it."
+                % (name, spec["image"], failure.step, failure.result.get("msg", "failed")))
+    logs = []
+    if failure.step == "worker answers" and record.worker:
+        logs = container_logs(host, record.worker)
+    elif record.next_started:
+        logs = container_logs(host, name if record.switched else name + "-next")
+    if record.site_changed:
+        before = record.site_before
+        host.call("djangodocker.deploy.nginx_site", dict(
+            spec["front"]["site"], content=before, state="present" if before is not None else "absent"))
+    restored = {}
+    if record.next_started:
+        restored = host.call("djangodocker.deploy.django_app_release",
+                             dict(name=name, state="restore", switched=record.switched))
+    if restored.get("restored") and spec.get("port"):
+        host.call("djangodocker.deploy.django_app_probe", spec["port"]["probe"])
+    if record.worker:
+        host.call("community.docker.docker_container", dict(name=record.worker, state="absent"))
+    return failure_message(spec, record, failure, logs, restored)
+
+
+def container_logs(host, container):
+    result = host.call("djangodocker.deploy.container_logs", dict(name=container, tail=30))
+    return result.get("lines") or []
+
+
+def failure_message(spec, record, failure, logs, restored):
+    image, step = spec["image"], failure.step
+    output = last_lines(failure.result.get("msg", ""))
+    if step in ("context", "build", "lock"):
+        return "Release %s failed at its %s, before anything changed on the host: %s" % (
+            image, step, " | ".join(output) or "failed")
+    if step in ("checks and plan", "migrate", "load data", "backup"):
+        text = ("The %s of release %s failed, so it was not switched on; the release that served keeps serving."
+                % ("deployment checks" if step == "checks and plan" else step, image))
+        if step == "migrate":
+            text += (" Migrations applied before the failure stay applied (the previous release's code works on"
+                     " them: expand/contract): %s." % (", ".join(record.applied) or "none"))
+            if record.backup:
+                text += (" The database as it was before them is in %s; restoring it is up to you"
+                         " (restore.yml), since others kept writing meanwhile." % record.backup)
+        return text + " Output: " + " | ".join(output)
+    if record.switched:
+        serving = ("The previous release %s is serving again." % record.previous_image if restored.get("restored")
+                   else "There was no previous release to go back to.")
+    else:
+        serving = "The release that served keeps serving%s." % (", Nginx unchanged" if spec.get("front") else "")
+    if step == "probe" and spec.get("port"):
+        probe = spec["port"]["probe"]
+        text = "Release %s did not become healthy at %s%s within %s s. %s" % (
+            image, probe["url"], probe.get("path", "/"), probe.get("timeout"), serving)
+    else:
+        text = "Release %s was not switched on (%s failed: %s). %s" % (
+            image, step, " | ".join(output) or "failed", serving)
+    if record.applied:
+        text += " Its migrations stay applied (%s)" % ", ".join(record.applied)
+        text += "; the database as it was before them is in %s." % record.backup if record.backup else "."
+    if logs:
+        text += " Last log lines: " + " | ".join(logs)
+    return text

@@ -1,0 +1,342 @@
+"""The release pipeline: its steps in order, and at every failure point the serving release
+untouched, nothing put back over live writes, and the deploy lock given back."""
+
+import pytest
+
+from ansible_collections.djangodocker.deploy.plugins.plugin_utils import release_pipeline as pipeline
+
+PLAN_PENDING = "Planned operations:\nnotes.0002_x\n%s 1\n" % pipeline.PENDING_MARKER
+MIGRATED = "Operations to perform:\n  Applying notes.0002_x... OK\n  Applying notes.0003_y... OK\n"
+
+
+class FakeHost:
+    """Answers module calls like the host would; ANSWERS[(module, key)] overrides a result."""
+
+    def __init__(self, plan="No planned migration operations.\n", migrate=MIGRATED, answers=None, before="old site"):
+        self.calls, self.plan, self.migrate, self.before = [], plan, migrate, before
+        self.answers = dict(answers or {})
+        self.slept = 0
+
+    def key(self, module, args):
+        short = module.rsplit(".", 1)[-1]
+        if short == "docker_container" and args.get("detach") is False:
+            return short, args["command"][-1] if isinstance(args["command"], list) else args["command"]
+        if short == "docker_container" and args.get("state") == "absent":
+            return short, "absent"
+        if short == "docker_container":
+            return short, args["name"]
+        return short, args.get("state", "")
+
+    def call(self, module, args):
+        self.calls.append((module, args))
+        key = self.key(module, args)
+        if key in self.answers:
+            answer = self.answers[key]
+            return dict(answer(args) if callable(answer) else answer)
+        short = key[0]
+        if short == "docker_container" and args.get("detach") is False:
+            output = self.plan if key[1] == "plan" else self.migrate
+            return {"changed": True, "container": {"Output": output}}
+        if short == "django_app_release" and args["state"] == "switch":
+            return {"changed": True, "switched": True, "previous_image": "mysite:old",
+                    "lock_released": "retire" in args and "release_lock" in args}
+        if short == "django_app_release" and args["state"] == "retire":
+            return {"changed": True, "lock_released": "release_lock" in args}
+        if short == "django_app_release":
+            return {"changed": True, "restored": args.get("switched", False)}
+        if short == "nginx_site":
+            return {"changed": True, "drained": True, "before": self.before}
+        if short == "container_logs":
+            return {"lines": ["Traceback (most recent call last):", "ModuleNotFoundError: No module named 'nope'"]}
+        if short == "docker_host_info":
+            return {"containers": [{"Names": ["/mysite-worker-old"]}, {"Names": ["/mysite-beat"]},
+                                   {"Names": ["/mysite-worker-new"]}]}
+        if short == "docker_container_exec":
+            return {"rc": 0}
+        if short == "database_dump" or short == "django_app_sqlite_backup":
+            return {"changed": True, "backup": "/srv/backups/db-1-pre-migrate.dump"}
+        return {"changed": True}
+
+    def send_context(self, args):
+        self.calls.append(("context", args))
+        answer = self.answers.get(("context", ""))
+        return dict(answer) if answer else {"changed": True}
+
+    def sleep(self, seconds):
+        self.slept += seconds
+
+    def modules(self):
+        return [(module.rsplit(".", 1)[-1], self.key(module, args)[1]) for module, args in self.calls]
+
+    def called(self, short, key=None):
+        return [args for module, args in self.calls
+                if module.rsplit(".", 1)[-1] == short and (key is None or self.key(module, args)[1] == key)]
+
+
+LOCK = {"path": "/srv/django/mysite/deploy.lock", "holder": "me run 1", "timeout": 600}
+
+
+def spec(**changes):
+    base = {
+        "state": "released", "name": "mysite", "image": "mysite:new", "lock": dict(LOCK), "check_mode": False,
+        "build": {"context": {"src": "/p", "files": {}, "dest": "/srv/build/new", "sha256": "x"},
+                  "image": {"name": "mysite", "tag": "new", "source": "build"}},
+        "migrate": {"plan_command": ["python", "-m", "release", "plan"],
+                    "migrate_command": ["python", "-m", "release", "migrate"], "load_fixture": ""},
+        "backup": {"module": "djangodocker.deploy.django_app_sqlite_backup", "args": {"label": "pre-migrate"}},
+        "one_off": {"volumes": ["/data:/data"]}, "container": {"restart_policy": "unless-stopped"},
+        "celery": None,
+        "front": {"probe": {"socket": "/run/rabc.sock"},
+                  "site": {"name": "mysite", "conf_dir": "/srv/nginx/conf.d", "container": "nginx",
+                           "content": "new site", "drain_timeout": 30}},
+        "port": None,
+        "retire": {"prune": [], "keep": [], "keep_images": 3},
+    }
+    base.update(changes)
+    return base
+
+
+PORT = {"probe": {"url": "http://127.0.0.1:80", "path": "/healthz", "timeout": 15}}
+CELERY = {"prefix": "mysite-worker-", "worker": {"command": ["celery"]}, "beat": {"command": ["beat"]},
+          "ping": ["celery", "ping"], "ready_timeout": 8, "stop_timeout": 60}
+
+
+def fails(msg, **extra):
+    return dict(failed=True, msg=msg, **extra)
+
+
+def lock_given_back(host):
+    """The lock was given back: by the call that retired, or by the unlock that always runs."""
+    retired = [args for args in host.called("django_app_release") if "release_lock" in args]
+    return bool(retired) or bool(host.called("deploy_lock", "released"))
+
+
+# The straight path
+
+def test_an_nginx_release_runs_its_steps_in_order_and_retires_in_the_switch_call():
+    host = FakeHost()
+    result = pipeline.release(host, spec())
+    assert host.modules() == [
+        ("context", ""), ("docker_image", ""), ("docker_container", "plan"),
+        ("docker_container", "mysite-next"), ("django_app_probe", ""), ("nginx_site", "present"),
+        ("django_app_release", "switch")]
+    switch = host.called("django_app_release", "switch")[0]
+    assert switch["retire"]["protect_images"] == ["mysite:new"] and switch["release_lock"]["holder"] == "me run 1"
+    # The lock went with the switch's retire: no unlock call of its own.
+    assert not host.called("deploy_lock")
+    assert result["previous_image"] == "mysite:old" and result["backup"] == "" and result["switched"]
+
+
+def test_the_context_call_takes_the_lock_the_action_named():
+    host = FakeHost()
+    pipeline.release(host, spec())
+    assert host.calls[0][1]["lock"] == LOCK
+
+
+def test_migrations_pending_are_backed_up_first_then_applied():
+    host = FakeHost(plan=PLAN_PENDING)
+    result = pipeline.release(host, spec())
+    order = host.modules()
+    assert order.index(("django_app_sqlite_backup", "")) < order.index(("docker_container", "migrate"))
+    assert result["backup"] == "/srv/backups/db-1-pre-migrate.dump"
+    assert result["migrations_applied"] == ["notes.0002_x", "notes.0003_y"]
+
+
+def test_no_migration_pending_makes_no_backup_and_no_second_one_off():
+    host = FakeHost()
+    pipeline.release(host, spec())
+    assert not host.called("django_app_sqlite_backup")
+    assert not host.called("docker_container", "migrate")
+
+
+def test_one_offs_are_unique_per_run_and_removed():
+    host = FakeHost(plan=PLAN_PENDING)
+    pipeline.release(host, spec())
+    one_offs = [args for args in host.called("docker_container") if args.get("detach") is False]
+    assert len({args["name"] for args in one_offs}) == 2
+    assert all(args["name"].startswith("mysite-migrate-") and args["cleanup"] for args in one_offs)
+    assert all(args["volumes"] == ["/data:/data"] and args["image"] == "mysite:new" for args in one_offs)
+
+
+def test_a_rollback_builds_nothing_migrates_nothing_and_takes_the_lock_itself():
+    host = FakeHost()
+    pipeline.release(host, spec(build=None, migrate=None))
+    assert host.modules()[0] == ("deploy_lock", "acquired")
+    assert not host.called("docker_image") and not [c for c in host.calls if c[0] == "context"]
+    assert not [args for args in host.called("docker_container") if args.get("detach") is False]
+
+
+def test_check_mode_asks_the_mirrors_and_the_build_and_stops():
+    host = FakeHost()
+    assert pipeline.release(host, spec(check_mode=True))["changed"]
+    assert [m for m, dummy in host.modules()] == ["context", "docker_image", "deploy_lock"]
+
+
+def test_single_mode_switches_then_asks_the_published_port_then_retires():
+    host = FakeHost()
+    pipeline.release(host, spec(front=None, port=PORT))
+    assert host.modules()[3:] == [
+        ("docker_container", "mysite-next"), ("django_app_release", "switch"), ("django_app_probe", ""),
+        ("django_app_release", "retire")]
+    assert host.called("docker_container", "mysite-next")[0]["state"] == "present"
+    retire = host.called("django_app_release", "retire")[0]
+    assert retire["retire"]["protect_images"] == ["mysite:new", "mysite:old"]
+    assert not host.called("deploy_lock")
+
+
+def test_celery_worker_starts_before_the_switch_and_others_go_after_it():
+    host = FakeHost()
+    pipeline.release(host, spec(celery=CELERY))
+    order = host.modules()
+    assert order.index(("docker_container", "mysite-worker-new")) < order.index(("django_app_release", "switch"))
+    assert order.index(("docker_container_exec", "")) < order.index(("docker_container", "mysite-next"))
+    # The switch does not retire: the workers settle first, then a retire call of its own.
+    assert "retire" not in host.called("django_app_release", "switch")[0]
+    removed = [args["name"] for args in host.called("docker_container", "absent")]
+    assert removed == ["mysite-worker-old"]
+    assert order.index(("docker_container", "mysite-beat")) > order.index(("django_app_release", "switch"))
+    assert order[-1] == ("django_app_release", "retire")
+
+
+# Every failure point
+
+def test_a_dead_mirror_or_another_runs_lock_fails_before_anything_else():
+    host = FakeHost(answers={("context", ""): fails("Another deploy holds /srv/django/mysite/deploy.lock: x")})
+    with pytest.raises(pipeline.ReleaseFailed, match="before anything changed on the host: Another deploy holds"):
+        pipeline.release(host, spec())
+    assert [m for m, dummy in host.modules()] == ["context", "deploy_lock"]
+    assert host.called("deploy_lock", "released")[0]["holder"] == "me run 1"
+
+
+def test_a_failed_build_gives_the_lock_back():
+    host = FakeHost(answers={("docker_image", ""): fails("pip: no matching distribution")})
+    with pytest.raises(pipeline.ReleaseFailed, match="at its build"):
+        pipeline.release(host, spec())
+    assert host.modules()[-1] == ("deploy_lock", "released")
+
+
+def test_failed_checks_leave_the_serving_release_and_make_no_backup():
+    host = FakeHost(answers={("docker_container", "plan"): fails("SystemCheckError: security.W004")})
+    with pytest.raises(pipeline.ReleaseFailed, match="deployment checks .* keeps serving.*security.W004"):
+        pipeline.release(host, spec())
+    assert not host.called("django_app_sqlite_backup") and not host.called("django_app_release")
+    assert lock_given_back(host)
+
+
+def test_a_failed_migration_restores_nothing_and_names_what_applied_and_the_backup():
+    host = FakeHost(plan=PLAN_PENDING, answers={("docker_container", "migrate"): fails(
+        "  Applying notes.0002_x... OK\n  Applying notes.0003_y...Traceback\nValueError: on purpose")})
+    with pytest.raises(pipeline.ReleaseFailed) as failed:
+        pipeline.release(host, spec())
+    message = str(failed.value)
+    assert "notes.0002_x" in message and "notes.0003_y" not in message.split("Output")[0]
+    assert "/srv/backups/db-1-pre-migrate.dump" in message and "restore.yml" in message
+    assert "on purpose" in message
+    # Nothing put back: other writes made meanwhile stay.
+    assert not [args for module, args in host.calls if args.get("state") == "restore"]
+    assert not host.called("docker_container", "mysite-next")
+    assert failed.value.result["migrations_applied"] == ["notes.0002_x"]
+    assert lock_given_back(host)
+
+
+def test_a_failed_backup_stops_before_any_migration():
+    host = FakeHost(plan=PLAN_PENDING, answers={("django_app_sqlite_backup", ""): fails("disk full")})
+    with pytest.raises(pipeline.ReleaseFailed, match="backup"):
+        pipeline.release(host, spec())
+    assert not host.called("docker_container", "migrate")
+
+
+def test_a_worker_that_does_not_answer_is_removed_with_its_log_before_the_web_release_starts():
+    host = FakeHost(answers={("docker_container_exec", ""): {"rc": 1}})
+    with pytest.raises(pipeline.ReleaseFailed, match="did not answer a ping within 8 s.*ModuleNotFoundError"):
+        pipeline.release(host, spec(celery=CELERY))
+    assert host.called("container_logs")[0]["name"] == "mysite-worker-new"
+    assert host.called("docker_container", "absent")[0]["name"] == "mysite-worker-new"
+    assert not host.called("docker_container", "mysite-next") and not host.called("nginx_site")
+    assert host.slept == 2 and lock_given_back(host)
+
+
+def test_a_release_that_does_not_answer_is_removed_the_site_untouched_with_its_log():
+    host = FakeHost(answers={("django_app_probe", ""): fails("/run/rabc.sock did not answer 200 within 30 s")})
+    with pytest.raises(pipeline.ReleaseFailed, match="keeps serving, Nginx unchanged.*ModuleNotFoundError"):
+        pipeline.release(host, spec())
+    assert not host.called("nginx_site")
+    assert host.called("container_logs")[0]["name"] == "mysite-next"
+    assert host.called("django_app_release", "restore") == [{"name": "mysite", "state": "restore", "switched": False}]
+    assert lock_given_back(host)
+
+
+def test_a_site_nginx_rejects_is_not_put_back_twice():
+    # nginx_site puts its own file back when nginx -t rejects it.
+    host = FakeHost(answers={("nginx_site", "present"): fails("nginx -t rejected the configuration")})
+    with pytest.raises(pipeline.ReleaseFailed, match="point the site failed"):
+        pipeline.release(host, spec())
+    assert len(host.called("nginx_site")) == 1
+    assert host.called("django_app_release", "restore")
+
+
+def test_a_failed_switch_points_the_site_back_at_the_serving_release():
+    host = FakeHost(answers={("django_app_release", "switch"): fails("docker rename failed", switched=False)})
+    with pytest.raises(pipeline.ReleaseFailed, match="keeps serving"):
+        pipeline.release(host, spec())
+    back = host.called("nginx_site")[-1]
+    assert back["content"] == "old site" and back["state"] == "present"
+    assert host.called("django_app_release", "restore")[0]["switched"] is False
+    assert lock_given_back(host)
+
+
+def test_a_first_release_that_fails_after_pointing_the_site_removes_the_site():
+    host = FakeHost(before=None, answers={("django_app_release", "switch"): fails("no", switched=False)})
+    with pytest.raises(pipeline.ReleaseFailed):
+        pipeline.release(host, spec())
+    assert host.called("nginx_site")[-1]["state"] == "absent"
+
+
+def test_a_failure_after_the_switch_puts_nothing_back_and_says_the_new_release_serves():
+    host = FakeHost(answers={("django_app_release", "switch"): fails(
+        "letting the previous one go failed", switched=True, previous_image="mysite:old")})
+    with pytest.raises(pipeline.ReleaseFailed, match="mysite serves release mysite:new"):
+        pipeline.release(host, spec())
+    assert len(host.called("nginx_site")) == 1 and not host.called("django_app_release", "restore")
+    assert host.called("deploy_lock", "released")
+
+
+def test_single_mode_puts_the_previous_release_back_when_the_new_one_is_unhealthy():
+    host = FakeHost(answers={("django_app_probe", ""): fails("did not answer")})
+    with pytest.raises(pipeline.ReleaseFailed) as failed:
+        pipeline.release(host, spec(front=None, port=PORT))
+    message = str(failed.value)
+    assert "did not become healthy at http://127.0.0.1:80/healthz within 15 s" in message
+    assert "the previous release mysite:old is serving again" in message.lower()
+    assert host.called("django_app_release", "restore")[0]["switched"] is True
+    assert host.called("container_logs")[0]["name"] == "mysite"
+    assert not host.called("django_app_release", "retire") and lock_given_back(host)
+
+
+def test_single_mode_first_release_that_is_unhealthy_says_there_was_none_before():
+    host = FakeHost(answers={("django_app_probe", ""): fails("no"),
+                             ("django_app_release", "restore"): {"restored": False}})
+    with pytest.raises(pipeline.ReleaseFailed, match="no previous release"):
+        pipeline.release(host, spec(front=None, port=PORT))
+
+
+# A run with nothing to release
+
+def test_keep_workers_starts_a_missing_worker_and_settles_the_others():
+    host = FakeHost()
+    result = pipeline.keep_workers(host, spec(celery=CELERY))
+    assert result["changed"]
+    assert [args["name"] for args in host.called("docker_container", "absent")] == ["mysite-worker-old"]
+
+
+def test_keep_workers_in_place_changes_nothing():
+    host = FakeHost(answers={("docker_container", "mysite-worker-new"): {"changed": False},
+                             ("docker_container", "mysite-beat"): {"changed": False},
+                             ("docker_host_info", ""): {"containers": [{"Names": ["/mysite-worker-new"]}]}})
+    assert not pipeline.keep_workers(host, spec(celery=CELERY))["changed"]
+
+
+def test_keep_workers_in_check_mode_asks_no_ping():
+    host = FakeHost()
+    pipeline.keep_workers(host, spec(celery=CELERY, check_mode=True))
+    assert not host.called("docker_container_exec")
