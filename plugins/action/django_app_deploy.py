@@ -19,9 +19,9 @@ from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 from ansible.plugins.action import ActionBase
 
 from ansible_collections.djangodocker.deploy.plugins.plugin_utils.context_upload import ContextSender
-from ansible_collections.djangodocker.deploy.plugins.module_utils.release_spec import ARGUMENT_SPEC
+from ansible_collections.djangodocker.deploy.plugins.module_utils.release_spec import ARGUMENT_SPEC, REQUIRED_IF
 from ansible_collections.djangodocker.deploy.plugins.plugin_utils.release_pipeline import (
-    ReleaseFailed, keep_workers, release)
+    ReleaseFailed, check, keep_workers, release)
 
 
 def run_holder():
@@ -36,8 +36,15 @@ class ModuleHost:
     def __init__(self, action, task_vars):
         self.action, self.task_vars = action, task_vars
 
-    def call(self, module, args):
-        return self.action._execute_module(module_name=module, module_args=args, task_vars=self.task_vars)
+    def call(self, module, args, check_mode=False):
+        """MODULE's result; CHECK_MODE runs it in check mode whatever the task's is."""
+        task = self.action._task
+        saved = task.check_mode
+        task.check_mode = saved or check_mode
+        try:
+            return self.action._execute_module(module_name=module, module_args=args, task_vars=self.task_vars)
+        finally:
+            task.check_mode = saved
 
     def send_context(self, args):
         return self.action.send_context(args, self.task_vars)
@@ -55,14 +62,17 @@ class ActionModule(ContextSender, ActionBase):
     def run(self, tmp=None, task_vars=None):
         result = super().run(tmp, task_vars)
         del tmp
-        checked = ArgumentSpecValidator(ARGUMENT_SPEC).validate(self._task.args)
+        checked = ArgumentSpecValidator(ARGUMENT_SPEC, required_if=REQUIRED_IF).validate(self._task.args)
         if checked.error_messages:
             raise AnsibleActionFail("django_app_deploy: %s" % "; ".join(checked.error_messages))
         spec = dict(checked.validated_parameters, check_mode=bool(self._task.check_mode))
-        spec["lock"] = dict(spec["lock"], holder=spec["lock"]["holder"] or run_holder())
+        if spec["lock"]:
+            spec["lock"] = dict(spec["lock"], holder=spec["lock"]["holder"] or run_holder())
         host = ModuleHost(self, task_vars)
         try:
-            if spec["state"] == "serving":
+            if spec["state"] == "check":
+                result.update(check(host, spec))
+            elif spec["state"] == "serving":
                 result.update(keep_workers(host, spec))
             else:
                 result.update(release(host, spec))

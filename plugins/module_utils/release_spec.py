@@ -8,10 +8,10 @@ from __future__ import annotations
 # The action's arguments (documented in plugins/modules/django_app_deploy.py). The nested
 # dicts are module arguments the role composes; their modules check them.
 ARGUMENT_SPEC = dict(
-    state=dict(type="str", choices=["released", "serving"], default="released"),
+    state=dict(type="str", choices=["released", "check", "serving"], default="released"),
     name=dict(type="str", required=True),
     image=dict(type="str", required=True),
-    lock=dict(type="dict", required=True, options=dict(
+    lock=dict(type="dict", options=dict(
         path=dict(type="path", required=True),
         holder=dict(type="str"),
         timeout=dict(type="int", default=600),
@@ -48,3 +48,5 @@ ARGUMENT_SPEC = dict(
     )),
     retire=dict(type="dict", default={}),
 )
+# A release needs its lock; the check and a run with nothing to release take none.
+REQUIRED_IF = [("state", "released", ["lock"]), ("state", "serving", ["celery"])]

@@ -34,9 +34,13 @@ description:
 author: djangodocker.deploy developers (!UNKNOWN)
 options:
   state:
-    description: V(released) carries out a release; V(serving) only keeps the serving release's Celery containers.
+    description:
+      - V(released) carries out a release.
+      - V(check) compares the wanted release (O(container), O(image)) with the serving container in check mode and
+        returns RV(release_needed), RV(serving) and RV(next_socket); nothing changes.
+      - V(serving) only keeps the serving release's Celery containers (O(celery) required).
     type: str
-    choices: [released, serving]
+    choices: [released, check, serving]
     default: released
   name:
     description: The app's container name.
@@ -47,9 +51,10 @@ options:
     type: str
     required: true
   lock:
-    description: The deploy lock (one deploy at a time on the host), as M(djangodocker.deploy.deploy_lock) takes it.
+    description:
+      - The deploy lock (one deploy at a time on the host), as M(djangodocker.deploy.deploy_lock) takes it.
+      - Required with O(state=released).
     type: dict
-    required: true
     suboptions:
       path:
         description: The lock file.
@@ -218,6 +223,22 @@ steps:
   returned: always
   type: list
   elements: str
+release_needed:
+  description:
+    - With O(state=check), whether the wanted release is not the one running as wanted (new image, other
+      settings, stopped), or the serving container is unhealthy or restarting.
+  returned: state=check
+  type: bool
+serving:
+  description: With O(state=check), the serving container's C(id), C(hostname), C(image) and C(tag); empty when none.
+  returned: state=check
+  type: dict
+next_socket:
+  description:
+    - With O(state=check), the hostname the next release's container gets (its uWSGI socket's name): the same for
+      the same release, never the serving container's.
+  returned: state=check
+  type: str
 failed_step:
   description: The step that failed.
   returned: failed
@@ -226,11 +247,11 @@ failed_step:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.djangodocker.deploy.plugins.module_utils.release_spec import ARGUMENT_SPEC
+from ansible_collections.djangodocker.deploy.plugins.module_utils.release_spec import ARGUMENT_SPEC, REQUIRED_IF
 
 
 def main():
-    module = AnsibleModule(argument_spec=ARGUMENT_SPEC, supports_check_mode=True)
+    module = AnsibleModule(argument_spec=ARGUMENT_SPEC, required_if=REQUIRED_IF, supports_check_mode=True)
     module.fail_json(msg="django_app_deploy runs through its action plugin, on the controller")
 
 

@@ -21,6 +21,7 @@ backup made before them is; restoring it is a deliberate act (playbooks/restore.
 
 from __future__ import annotations
 
+import hashlib
 import re
 import secrets
 
@@ -73,6 +74,35 @@ class Record:
         return dict(changed=True, image=self.image, previous_image=self.previous_image, backup=self.backup,
                     migrations_applied=self.applied, plan=self.plan, static_copied=self.static_copied,
                     switched=self.switched, steps=self.steps)
+
+
+def check(host, spec):
+    """Whether a release is needed: the wanted container compared with the serving one (in check
+    mode), which must also be healthy and not restarting. With the serving container's hostname
+    (its uWSGI socket's name) and the name the next release's socket gets."""
+    result = host.call("community.docker.docker_container",
+                       dict(spec["container"], name=spec["name"], image=spec["image"], state="started"),
+                       check_mode=True)
+    if result.get("failed"):
+        raise ReleaseFailed("Comparing the wanted release with %s failed: %s" % (spec["name"], result.get("msg")),
+                            dict(changed=False, failed_step="check"))
+    container = result.get("container") or {}
+    state = container.get("State") or {}
+    needed = (bool(result.get("changed")) or (state.get("Health") or {}).get("Status") == "unhealthy"
+              or bool(state.get("Restarting")))
+    config = container.get("Config") or {}
+    serving = dict(id=container["Id"], hostname=config.get("Hostname", ""), image=config.get("Image", ""),
+                   tag=config.get("Image", "").rsplit(":", 1)[-1]) if container.get("Id") else {}
+    return dict(changed=False, release_needed=needed, serving=serving,
+                next_socket=next_socket(spec, serving.get("hostname", "")))
+
+
+def next_socket(spec, serving_hostname):
+    """The next release's hostname, which names its uWSGI socket: known before it starts (the site's
+    configuration is rendered for it), the same for the same release, never the serving one's."""
+    env = (spec["container"].get("labels") or {}).get("djangodocker.deploy.env", "")
+    digest = hashlib.sha1(("%s\n%s\n%s" % (spec["image"], env, serving_hostname)).encode()).hexdigest()
+    return "r" + digest[:11]
 
 
 def last_lines(text, count=20):

@@ -75,10 +75,10 @@ def test_media_files_by_nginx_from_the_data_folder(host):
 def test_apps_publish_no_port_and_speak_on_their_sockets(host):
     for app in ("alpha", "beta"):
         assert host.check_output(f"docker port {app}") == ""
-        short_id = host.check_output(f"docker inspect -f '{{{{.Id}}}}' {app}")[:12]
-        socket = f"/srv/nginx/sites/{app}/run/{short_id}.sock"
-        # The serving container's own socket (its hostname is its short Id),
-        # and the one the site passes requests to.
+        hostname = host.check_output(f"docker inspect -f '{{{{.Config.Hostname}}}}' {app}")
+        socket = f"/srv/nginx/sites/{app}/run/{hostname}.sock"
+        # The serving container's own socket (named by its hostname, which the
+        # release chose before it started), and the one the site passes requests to.
         assert host.file(socket).is_socket
         assert f"server unix:{socket.replace('/srv/nginx/sites', '/srv/sites')};" in \
             host.file(f"/srv/nginx/conf.d/site-{app}.conf").content_string

@@ -27,8 +27,8 @@ class FakeHost:
             return short, args["name"]
         return short, args.get("state", "")
 
-    def call(self, module, args):
-        self.calls.append((module, args))
+    def call(self, module, args, check_mode=False):
+        self.calls.append((module, dict(args, _check_mode=True) if check_mode else args))
         key = self.key(module, args)
         if key in self.answers:
             answer = self.answers[key]
@@ -340,3 +340,36 @@ def test_keep_workers_in_check_mode_asks_no_ping():
     host = FakeHost()
     pipeline.keep_workers(host, spec(celery=CELERY, check_mode=True))
     assert not host.called("docker_container_exec")
+
+
+# The release check
+
+def serving_container(**state):
+    return {"Id": "44edfbdb5ace0000", "Config": {"Hostname": "r0123456789a", "Image": "mysite:old"},
+            "State": dict({"Running": True}, **state)}
+
+
+def test_the_check_compares_in_check_mode_and_names_the_serving_release():
+    host = FakeHost(answers={("docker_container", "mysite"): {"changed": False, "container": serving_container()}})
+    checked = pipeline.check(host, spec(container={"labels": {"djangodocker.deploy.env": "e1"}}))
+    assert host.calls[0][1]["_check_mode"] and host.calls[0][1]["state"] == "started"
+    assert not checked["release_needed"] and not checked["changed"]
+    assert checked["serving"] == {"id": "44edfbdb5ace0000", "hostname": "r0123456789a", "image": "mysite:old",
+                                  "tag": "old"}
+
+
+def test_a_changed_unhealthy_or_restarting_container_needs_a_release():
+    for answer in ({"changed": True, "container": serving_container()},
+                   {"changed": False, "container": serving_container(Health={"Status": "unhealthy"})},
+                   {"changed": False, "container": serving_container(Restarting=True)}):
+        host = FakeHost(answers={("docker_container", "mysite"): answer})
+        assert pipeline.check(host, spec())["release_needed"]
+
+
+def test_the_next_socket_is_stable_for_a_release_and_never_the_serving_ones():
+    one = spec(container={"labels": {"djangodocker.deploy.env": "e1"}})
+    assert pipeline.next_socket(one, "rA") == pipeline.next_socket(one, "rA")
+    assert pipeline.next_socket(one, "rA") != pipeline.next_socket(one, pipeline.next_socket(one, "rA"))
+    other_env = spec(container={"labels": {"djangodocker.deploy.env": "e2"}})
+    assert pipeline.next_socket(one, "rA") != pipeline.next_socket(other_env, "rA")
+    assert len(pipeline.next_socket(one, "")) == 12
