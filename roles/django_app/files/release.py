@@ -11,6 +11,14 @@ holds migrations, its last line is PENDING_MARKER with their number, so the
 deploy backs the database up and runs `migrate` only then (a release without
 migrations makes no backup and starts no second container). Any failure
 prints Django's message and exits non-zero, as manage.py would.
+
+`migrate` applies the release's migrations all or nothing where the database
+can roll DDL back (PostgreSQL): the migrations that may run in a transaction
+run in one, so a failure leaves none of them applied; a non-atomic one
+(`atomic = False`, `AddIndexConcurrently`) runs on its own, committed, as
+Django runs it. Elsewhere (MariaDB, MySQL, sqlite) each migration commits on
+its own, as `manage.py migrate` does. Nothing is ever restored over the
+writes the serving release made meanwhile.
 """
 
 import sys
@@ -42,6 +50,62 @@ def plan(argv):
         print("%s %d" % (PENDING_MARKER, pending))
 
 
+def migration_plan():
+    """The migrations `migrate` would apply, in order: [(migration, backwards)]."""
+    from django.db import DEFAULT_DB_ALIAS, connections
+    from django.db.migrations.executor import MigrationExecutor
+
+    executor = MigrationExecutor(connections[DEFAULT_DB_ALIAS])
+    return executor.migration_plan(executor.loader.graph.leaf_nodes())
+
+
+def runs(plan):
+    """The plan cut into runs: consecutive atomic migrations together, each non-atomic one alone.
+
+    [(atomic, [migration, ...])]."""
+    cut = []
+    for migration, dummy in plan:
+        if migration.atomic and cut and cut[-1][0]:
+            cut[-1][1].append(migration)
+        else:
+            cut.append((migration.atomic, [migration]))
+    return cut
+
+
+def targets(migrations):
+    """Each app's last migration in MIGRATIONS, in plan order: migrating to them applies exactly those
+    (their earlier ones come before them in the plan)."""
+    last = {}
+    for migration in migrations:
+        last[migration.app_label] = migration
+    order = [m for m in migrations if last[m.app_label] is m]
+    return [(m.app_label, m.name) for m in order]
+
+
+def apply(migrations):
+    for app_label, name in targets(migrations):
+        call_command("migrate", app_label, name, interactive=False)
+
+
+def migrate():
+    """Apply the pending migrations; all or nothing per run on PostgreSQL."""
+    from django.db import DEFAULT_DB_ALIAS, connections, transaction
+
+    connection = connections[DEFAULT_DB_ALIAS]
+    if connection.vendor != "postgresql":
+        call_command("migrate", interactive=False)
+        return
+    for atomic, migrations in runs(migration_plan()):
+        if atomic:
+            # The run's migrations (each in a savepoint) commit together or not at all.
+            with transaction.atomic(using=DEFAULT_DB_ALIAS):
+                apply(migrations)
+        else:
+            apply(migrations)
+    # Whatever the plan did not name (none, unless other apps' migrations came in between).
+    call_command("migrate", interactive=False)
+
+
 def main(argv):
     if argv[:1] not in (["plan"], ["migrate"]):
         sys.stderr.write(__doc__)
@@ -51,7 +115,7 @@ def main(argv):
         if argv[0] == "plan":
             plan(argv[1:])
         else:
-            call_command("migrate", interactive=False)
+            migrate()
     except CommandError as error:
         sys.stderr.write("%s: %s\n" % (type(error).__name__, error))
         return 1
