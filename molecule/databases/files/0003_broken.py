@@ -1,10 +1,18 @@
-# A migration that changes the schema and the rows, then fails: on MariaDB
-# (no transactional DDL) both stay unless the pre-migrate dump is restored.
+# A migration that changes the schema and the rows, then fails. Before it
+# fails it waits (bounded) until the serving release has written a row: a
+# restore of the pre-migrate dump would lose it. Not atomic: what it did
+# stays (committed), on PostgreSQL too; nothing is restored over live writes.
+import time
+
 from django.db import migrations, models
 
 
 def scribble_then_fail(apps, schema_editor):
-    apps.get_model("shelf", "Upload").objects.update(mime="scribbled/by-broken-migration")
+    uploads = apps.get_model("shelf", "Upload").objects
+    start, deadline = uploads.count(), time.monotonic() + 60
+    while uploads.count() == start and time.monotonic() < deadline:
+        time.sleep(0.2)
+    uploads.update(mime="scribbled/by-broken-migration")
     raise RuntimeError("broken migration 0003 fails on purpose")
 
 
