@@ -14,7 +14,7 @@ class ActionModule(ContextSender, ActionBase):
 
     TRANSFERS_FILES = True
     _VALID_ARGS = frozenset(("src", "exclude", "code", "files", "dest", "sha256", "on_host",
-                             "mirrors", "engine_registry_mirrors", "mirror_timeout", "on_dead_mirror", "lock"))
+                             "mirrors", "engine_registry_mirrors", "mirror_check", "mirror_timeout", "lock"))
 
     def run(self, tmp=None, task_vars=None):
         result = super().run(tmp, task_vars)

@@ -24,6 +24,24 @@ MIRROR_OPTIONS = dict(
 )
 
 
+# The mirror check's options, the same names as the roles' variables (doc fragment
+# djangodocker.deploy.mirrors).
+MIRROR_CHECK_OPTIONS = dict(
+    mirror_check=dict(type="str", choices=["fail", "warn", "skip"], default="fail"),
+    mirror_timeout=dict(type="int", default=10),
+)
+# For the modules given the mirrors to ask (doc fragment djangodocker.deploy.mirrors.MIRRORS).
+MIRRORS_OPTIONS = dict(
+    mirrors=dict(type="list", elements="dict", default=[], options=MIRROR_OPTIONS),
+    engine_registry_mirrors=dict(type="bool", default=False),
+)
+
+
+def asks_mirrors(params):
+    """Whether a module's MIRROR_CHECK_OPTIONS ask any mirror."""
+    return params["mirror_check"] != "skip" and params["mirror_timeout"] > 0
+
+
 def registry_probe_url(mirror):
     """The URL that tells whether a registry mirror speaks the registry API."""
     return mirror.rstrip("/") + "/v2/"
@@ -78,15 +96,14 @@ def engine_mirror_targets(module):
             for m in json.loads(out or "null") or []]
 
 
-def check_mirrors(module, urls, engine_registry_mirrors, timeout, on_failure):
-    """Ask URLS (and the engine's registry mirrors); fail the module, or warn, naming each that did not answer.
-
-    Returns (targets asked, failures)."""
-    targets = list(urls) + (engine_mirror_targets(module) if engine_registry_mirrors else [])
+def check_mirrors(module, mirrors, engine_registry_mirrors, timeout, mirror_check):
+    """Ask MIRRORS (and the engine's registry mirrors); fail the module (MIRROR_CHECK fail), or warn,
+    naming each that did not answer. Returns (targets asked, failures)."""
+    targets = list(mirrors) + (engine_mirror_targets(module) if engine_registry_mirrors else [])
     failures = probe_all(targets, timeout)
     if failures:
         message = failure_message(failures, timeout)
-        if on_failure == "fail":
+        if mirror_check == "fail":
             module.fail_json(msg=message + ". Nothing was changed. Check the URLs, or choose another mirror.",
                              checked=[t["url"] for t in targets], failures=failures)
         module.warn(message)

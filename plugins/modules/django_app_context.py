@@ -20,7 +20,7 @@ description:
     unpacks the tar there. Only regular files and folders below O(dest) are unpacked.
   - Before anything is unpacked, asks each of O(mirrors) (what the build will download from) and, with
     O(engine_registry_mirrors), the engine's registry mirrors whether they answer (O(mirror_timeout)) - a
-    dead mirror is a clear error naming it (or a warning, O(on_dead_mirror)), not a build that hangs. In
+    dead mirror is a clear error naming it (or a warning, O(mirror_check)), not a build that hangs. In
     check mode only this is done.
   - With O(lock), then takes the app's deploy lock (as M(djangodocker.deploy.deploy_lock) does) before
     unpacking - the first change a release makes, in the call it makes anyway.
@@ -60,38 +60,6 @@ options:
         M(djangodocker.deploy.django_app_host) returns as RV(djangodocker.deploy.django_app_host#module:built_assets)).
     type: dict
     default: {}
-  mirrors:
-    description: URLs the build will ask for, each with a C(name) for the error message and the HTTP statuses that mean alive.
-    type: list
-    elements: dict
-    default: []
-    suboptions:
-      name:
-        description: What the URL is (C(PyPI index)), for the message.
-        type: str
-        required: true
-      url:
-        description: The URL asked for.
-        type: str
-        required: true
-      alive:
-        description: HTTP statuses that mean the mirror answers.
-        type: list
-        elements: int
-        default: [200]
-  engine_registry_mirrors:
-    description: Also ask the engine's configured registry mirrors (C(docker info)) for C(/v2/).
-    type: bool
-    default: false
-  mirror_timeout:
-    description: Seconds each mirror has to answer; V(0) asks none.
-    type: int
-    default: 10
-  on_dead_mirror:
-    description: C(fail) before unpacking, or only C(warn), when a mirror does not answer.
-    type: str
-    choices: [fail, warn]
-    default: fail
   lock:
     description: The deploy lock to take before unpacking; not taken in check mode.
     type: dict
@@ -130,6 +98,8 @@ options:
 extends_documentation_fragment:
   - djangodocker.deploy.attributes
   - djangodocker.deploy.attributes.ACTION
+  - djangodocker.deploy.mirrors
+  - djangodocker.deploy.mirrors.MIRRORS
 attributes:
   action:
     support: full
@@ -173,7 +143,8 @@ import tarfile
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.djangodocker.deploy.plugins.module_utils.deploy_lock import LOCK_OPTIONS, take
-from ansible_collections.djangodocker.deploy.plugins.module_utils.mirror_probe import MIRROR_OPTIONS, check_mirrors
+from ansible_collections.djangodocker.deploy.plugins.module_utils.mirror_probe import (
+    MIRROR_CHECK_OPTIONS, MIRRORS_OPTIONS, asks_mirrors, check_mirrors)
 from ansible_collections.djangodocker.deploy.plugins.module_utils.project_pack import (
     CONTEXT_ASSETS,
     CONTEXT_ASSETS_SHA256,
@@ -246,24 +217,21 @@ def main():
             dest=dict(type="path", required=True),
             sha256=dict(type="str", required=True),
             on_host=dict(type="dict", default={}),
-            mirrors=dict(type="list", elements="dict", default=[], options=MIRROR_OPTIONS),
-            engine_registry_mirrors=dict(type="bool", default=False),
-            mirror_timeout=dict(type="int", default=10),
-            on_dead_mirror=dict(type="str", choices=["fail", "warn"], default="fail"),
             lock=dict(type="dict", options=LOCK_OPTIONS),
             _archive=dict(type="path"),
             _assets_sha256=dict(type="str"),
             _assets_from=dict(type="path"),
+            **dict(MIRRORS_OPTIONS, **MIRROR_CHECK_OPTIONS)
         ),
         supports_check_mode=True,
     )
     params = module.params
     if not params["_archive"] and not module.check_mode:
         module.fail_json(msg="django_app_context runs through its action plugin (the tar is packed on the controller)")
-    if params["mirror_timeout"] > 0:
+    if asks_mirrors(params):
         # Before anything changes on the host: the build would hang on a dead one.
         check_mirrors(module, params["mirrors"], params["engine_registry_mirrors"], params["mirror_timeout"],
-                      params["on_dead_mirror"])
+                      params["mirror_check"])
     sent = not params["_assets_from"]
     if module.check_mode:
         module.exit_json(changed=True, dest=params["dest"], assets_sent=sent)

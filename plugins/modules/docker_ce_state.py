@@ -75,21 +75,9 @@ options:
         mirror is not asked.
     type: dict
     default: {}
-  mirror_timeout:
-    description:
-      - When something is out of place (so the repository and install steps will run), seconds to wait for
-        the mirror's key file and the release's C(Release) file to answer; C(0) skips the probe.
-      - A dead mirror is then a clear error naming both URLs before anything changes, not a long hang in apt.
-        On a host where everything is in place the mirror is not asked.
-    type: int
-    default: 0
-  on_dead_mirror:
-    description: What a mirror that does not answer causes.
-    type: str
-    choices: [fail, warn]
-    default: fail
 extends_documentation_fragment:
   - djangodocker.deploy.attributes
+  - djangodocker.deploy.mirrors
 attributes:
   check_mode:
     support: full
@@ -195,7 +183,8 @@ from ansible_collections.djangodocker.deploy.plugins.module_utils.host_files imp
     ownership_reasons,
     read_text,
 )
-from ansible_collections.djangodocker.deploy.plugins.module_utils.mirror_probe import failure_message, probe_all
+from ansible_collections.djangodocker.deploy.plugins.module_utils.mirror_probe import (
+    MIRROR_CHECK_OPTIONS, asks_mirrors, failure_message, probe_all)
 from ansible_collections.djangodocker.deploy.plugins.module_utils.openpgp import (
     global_keyrings_with,
     keyring_fingerprints,
@@ -403,8 +392,7 @@ def main():
             users=dict(type="list", elements="str", default=[]),
             setup_packages=dict(type="list", elements="str", default=[]),
             supported=dict(type="dict", default={}),
-            mirror_timeout=dict(type="int", default=0),
-            on_dead_mirror=dict(type="str", choices=["fail", "warn"], default="fail"),
+            **MIRROR_CHECK_OPTIONS
         ),
         supports_check_mode=True,
     )
@@ -416,11 +404,13 @@ def main():
     installed = installed_names(host["packages"])
     supported = is_supported(params["supported"], os_info, architecture)
     # An unsupported host fails on that (in the role), not on its mirror.
-    if reasons and supported and params["mirror_timeout"] > 0:
+    # Only when something is out of place (the repository and install steps will run): the mirror's
+    # key file and the release's Release file.
+    if reasons and supported and asks_mirrors(params):
         failures = probe_all(mirror_targets(repo_url, os_info["codename"]), params["mirror_timeout"])
         if failures:
             message = failure_message(failures, params["mirror_timeout"])
-            if params["on_dead_mirror"] == "fail":
+            if params["mirror_check"] == "fail":
                 module.fail_json(msg=message + ". Nothing was changed. Check docker_ce_mirror_url, or choose "
                                  "another mirror.", reasons=reasons)
             module.warn(message)

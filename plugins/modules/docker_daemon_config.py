@@ -38,17 +38,6 @@ options:
         O(options) always win.
     type: dict
     default: {}
-  probe_timeout:
-    description:
-      - Before writing, ask each registry mirror in the new file for C(/v2/) with this timeout
-        (seconds); 0 asks none. See O(on_dead_mirror).
-    type: int
-    default: 10
-  on_dead_mirror:
-    description: C(fail) before writing, or only C(warn), when a registry mirror does not answer.
-    type: str
-    choices: [fail, warn]
-    default: fail
   remove_keys:
     description: Keys to take out of daemon.json (e.g. C(registry-mirrors) when none are wanted).
     type: list
@@ -80,6 +69,7 @@ options:
     default: docker.service
 extends_documentation_fragment:
   - djangodocker.deploy.attributes
+  - djangodocker.deploy.mirrors
 attributes:
   check_mode:
     support: full
@@ -153,7 +143,9 @@ import time
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.djangodocker.deploy.plugins.module_utils.mirror_probe import (
-    describe as describe_failures,
+    MIRROR_CHECK_OPTIONS,
+    asks_mirrors,
+    failure_message,
     probe_all,
     registry_probe_url,
 )
@@ -261,8 +253,6 @@ def main():
             path=dict(type="path", default="/etc/docker/daemon.json"),
             options=dict(type="dict", default={}),
             log_options=dict(type="dict", default={}),
-            probe_timeout=dict(type="int", default=10),
-            on_dead_mirror=dict(type="str", choices=["fail", "warn"], default="fail"),
             remove_keys=dict(type="list", elements="str", default=[], no_log=False),
             merge=dict(type="bool", default=True),
             backup=dict(type="bool", default=True),
@@ -270,6 +260,7 @@ def main():
             proxy=dict(type="dict", default={}, no_log=True),
             proxy_dropin=dict(type="path", default="/etc/systemd/system/docker.service.d/http-proxy.conf"),
             service=dict(type="str", default="docker.service"),
+            **MIRROR_CHECK_OPTIONS
         ),
         supports_check_mode=True,
     )
@@ -294,15 +285,14 @@ def main():
 
     result = dict(config=config, previous_config_existed=before_text is not None,
                   previous_dropin_existed=os.path.exists(dropin))
-    if before_text != text and params["probe_timeout"] > 0:
+    if before_text != text and asks_mirrors(params):
         # Before writing: dockerd would skip a dead mirror silently and pulls would hang.
         dead = probe_all([{"name": "registry mirror", "url": registry_probe_url(m), "alive": [200, 401]}
-                          for m in config.get("registry-mirrors") or []], params["probe_timeout"])
-        if dead and params["on_dead_mirror"] == "fail":
-            module.fail_json(msg="Registry mirrors did not answer within %ss: %s. %s was not written."
-                             % (params["probe_timeout"], describe_failures(dead), path))
+                          for m in config.get("registry-mirrors") or []], params["mirror_timeout"])
+        if dead and params["mirror_check"] == "fail":
+            module.fail_json(msg="%s. %s was not written." % (failure_message(dead, params["mirror_timeout"]), path))
         if dead:
-            module.warn("Registry mirrors did not answer: %s" % describe_failures(dead))
+            module.warn(failure_message(dead, params["mirror_timeout"]))
     if before_text != text:
         problem = validate_with_dockerd(module, text) if params["validate"] else None
         if problem:

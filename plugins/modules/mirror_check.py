@@ -20,44 +20,13 @@ description:
 author: djangodocker.deploy developers (!UNKNOWN)
 extends_documentation_fragment:
   - djangodocker.deploy.attributes
+  - djangodocker.deploy.mirrors
+  - djangodocker.deploy.mirrors.MIRRORS
 attributes:
   check_mode:
     support: full
   diff_mode:
     support: none
-options:
-  urls:
-    description: What to check.
-    type: list
-    elements: dict
-    default: []
-    suboptions:
-      name:
-        description: What the URL is, for the message (e.g. C(PyPI index)).
-        type: str
-        required: true
-      url:
-        description: The URL to ask.
-        type: str
-        required: true
-      alive:
-        description: HTTP statuses that mean the mirror answers.
-        type: list
-        elements: int
-        default: [200]
-  engine_registry_mirrors:
-    description: Also check the registry mirrors the host's Docker engine is configured with.
-    type: bool
-    default: false
-  timeout:
-    description: Seconds to wait for each URL.
-    type: int
-    default: 10
-  on_failure:
-    description: C(fail) the task, or only C(warn), when a mirror does not answer.
-    type: str
-    choices: [fail, warn]
-    default: fail
 notes:
   - Read-only; it never reports C(changed).
 """
@@ -65,7 +34,7 @@ notes:
 EXAMPLES = r"""
 - name: Check the PyPI index and the engine's registry mirrors before a build
   djangodocker.deploy.mirror_check:
-    urls:
+    mirrors:
       - name: PyPI index
         url: https://mirrors.aliyun.com/pypi/simple/pip/
     engine_registry_mirrors: true
@@ -86,22 +55,17 @@ failures:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.djangodocker.deploy.plugins.module_utils.mirror_probe import MIRROR_OPTIONS, check_mirrors
+from ansible_collections.djangodocker.deploy.plugins.module_utils.mirror_probe import (
+    MIRROR_CHECK_OPTIONS, MIRRORS_OPTIONS, asks_mirrors, check_mirrors)
 
 
 def main():
-    module = AnsibleModule(
-        argument_spec=dict(
-            urls=dict(type="list", elements="dict", default=[], options=MIRROR_OPTIONS),
-            engine_registry_mirrors=dict(type="bool", default=False),
-            timeout=dict(type="int", default=10),
-            on_failure=dict(type="str", choices=["fail", "warn"], default="fail"),
-        ),
-        supports_check_mode=True,
-    )
+    module = AnsibleModule(argument_spec=dict(MIRRORS_OPTIONS, **MIRROR_CHECK_OPTIONS), supports_check_mode=True)
     params = module.params
-    targets, failures = check_mirrors(module, params["urls"], params["engine_registry_mirrors"], params["timeout"],
-                                      params["on_failure"])
+    if not asks_mirrors(params):
+        module.exit_json(changed=False, checked=[], failures=[])
+    targets, failures = check_mirrors(module, params["mirrors"], params["engine_registry_mirrors"],
+                                      params["mirror_timeout"], params["mirror_check"])
     module.exit_json(changed=False, checked=[t["url"] for t in targets], failures=failures)
 
 

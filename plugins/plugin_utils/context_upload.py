@@ -34,7 +34,7 @@ class ContextSender:
             # deploy's pruning): sent once more, with the assets (the mirrors
             # answered a moment ago: not asked again).
             if module_result.get("assets_missing"):
-                module_result = self._send(dict(args, mirror_timeout=0), {}, task_vars)
+                module_result = self._send(dict(args, mirror_check="skip"), {}, task_vars)
             return module_result
         finally:
             if self._connection._shell.tmpdir is not None:

@@ -70,8 +70,8 @@ class Record:
         self.steps = []
         self.changes = 0
 
-    def result(self):
-        return dict(changed=True, image=self.image, previous_image=self.previous_image, backup=self.backup,
+    def result(self, changed=True):
+        return dict(changed=changed, image=self.image, previous_image=self.previous_image, backup=self.backup,
                     migrations_applied=self.applied, plan=self.plan, static_copied=self.static_copied,
                     switched=self.switched, steps=self.steps)
 
@@ -121,7 +121,9 @@ def release(host, spec):
         try:
             forward(host, spec, record)
         except StepFailed as failure:
-            raise ReleaseFailed(undo(host, spec, record, failure), dict(record.result(), failed_step=failure.step))
+            # A failure before anything changed on the host (a dead mirror, another run's lock) changed nothing.
+            raise ReleaseFailed(undo(host, spec, record, failure),
+                                dict(record.result(changed=bool(record.changes)), failed_step=failure.step))
     finally:
         if record.locked and not record.lock_released:
             # Only its holder's lock is given back; a lock this run never got is left alone.
@@ -149,6 +151,7 @@ def forward(host, spec, record):
         if context.get("failed"):
             raise StepFailed("context", context)
         record.steps.append("context")
+        record.changes += bool(context.get("changed"))
         image = call(host, record, "build", "community.docker.docker_image", spec["build"]["image"])
         record.built = bool(image.get("changed"))
     else:

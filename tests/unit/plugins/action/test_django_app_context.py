@@ -122,7 +122,7 @@ def test_a_host_copy_that_went_meanwhile_means_the_context_is_sent_again_with_it
                                  [{"changed": True, "assets_missing": True}, {"changed": True, "assets_sent": True}])
     assert "assets.tar" not in sent[0] and "assets.tar" in sent[1]
     assert "_assets_from" not in runs[1]
-    assert "mirror_timeout" not in runs[0] and runs[1]["mirror_timeout"] == 0
+    assert "mirror_check" not in runs[0] and runs[1]["mirror_check"] == "skip"
     assert result == {"changed": True, "assets_sent": True}
 
 

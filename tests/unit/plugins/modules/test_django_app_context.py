@@ -84,7 +84,7 @@ def test_a_sent_assets_tar_never_writes_through_a_link_to_another_build(tmp_path
 def context_args(tmp_path, **more):
     make_tar(tmp_path / "c.tar", [("Dockerfile", "file")])
     return dict({"src": "/home/me/mysite", "files": {}, "dest": str(tmp_path / "build" / "new"), "sha256": "0" * 64,
-                 "_archive": str(tmp_path / "c.tar"), "_assets_sha256": "a" * 64, "mirror_timeout": 0}, **more)
+                 "_archive": str(tmp_path / "c.tar"), "_assets_sha256": "a" * 64, "mirror_check": "skip"}, **more)
 
 
 def test_another_run_s_deploy_lock_fails_the_call_before_anything_is_unpacked(tmp_path, run_module, capsys):
@@ -104,7 +104,7 @@ def test_the_lock_is_taken_then_the_context_unpacked(tmp_path, run_module, capsy
 
 
 def test_a_dead_mirror_fails_the_call_before_the_lock_or_the_context(tmp_path, run_module, capsys):
-    result = run_module(context.main, context_args(tmp_path, mirror_timeout=2, mirrors=[
+    result = run_module(context.main, context_args(tmp_path, mirror_check="fail", mirror_timeout=2, mirrors=[
         {"name": "PyPI index", "url": "http://127.0.0.1:9/simple/django/"}], lock={
         "path": str(tmp_path / "deploy.lock"), "holder": "me (run mine)"}), capsys)
     assert result["failed"] and "PyPI index http://127.0.0.1:9/simple/django/" in result["msg"]

@@ -141,7 +141,7 @@ def test_a_dead_registry_mirror_fails_before_anything_is_written(paths, run_modu
     assert seen[0]["alive"] == [200, 401]
     assert not os.path.exists(paths["path"])
     warned = run_module(module.main, dict(paths, options={"registry-mirrors": ["https://dead.example"]},
-                                          on_dead_mirror="warn"), capsys)
+                                          mirror_check="warn"), capsys)
     assert warned["changed"] and os.path.exists(paths["path"])
 
 

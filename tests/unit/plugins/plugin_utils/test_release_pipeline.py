@@ -200,10 +200,11 @@ def test_celery_worker_starts_before_the_switch_and_others_go_after_it():
 
 # Every failure point
 
-def test_a_dead_mirror_or_another_runs_lock_fails_before_anything_else():
+def test_a_dead_mirror_or_another_runs_lock_fails_before_anything_else_and_changes_nothing():
     host = FakeHost(answers={("context", ""): fails("Another deploy holds /srv/django/mysite/deploy.lock: x")})
-    with pytest.raises(pipeline.ReleaseFailed, match="before anything changed on the host: Another deploy holds"):
+    with pytest.raises(pipeline.ReleaseFailed, match="before anything changed on the host: Another deploy holds") as failed:
         pipeline.release(host, spec())
+    assert failed.value.result["changed"] is False
     assert [m for m, dummy in host.modules()] == ["context", "deploy_lock"]
     assert host.called("deploy_lock", "released")[0]["holder"] == "me run 1"
 
