@@ -355,8 +355,10 @@ def failure_message(spec, record, failure, logs, restored):
         return "Release %s failed at its %s, before anything changed on the host: %s" % (
             image, step, " | ".join(output) or "failed")
     if step in ("checks and plan", "migrate", "load data", "backup"):
-        text = ("The %s of release %s failed, so it was not switched on; the release that served keeps serving."
-                % ("deployment checks" if step == "checks and plan" else step, image))
+        what = {"checks and plan": "deployment checks", "migrate": "migrations", "load data": "loading of the data",
+                "backup": "backup before the migrations"}[step]
+        text = "The %s of release %s failed, so it was not switched on; the release that served keeps serving." % (
+            what, image)
         if step == "migrate":
             text += (" Migrations applied before the failure stay applied (the previous release's code works on"
                      " them: expand/contract): %s." % (", ".join(record.applied) or "none"))
