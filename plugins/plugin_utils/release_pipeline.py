@@ -344,8 +344,17 @@ def undo(host, spec, record, failure):
 
 
 def container_logs(host, container):
-    result = host.call("djangodocker.deploy.container_logs", dict(name=container, tail=30))
-    return result.get("lines") or []
+    result = host.call("djangodocker.deploy.container_logs", dict(name=container, tail=120))
+    return telling_lines(result.get("lines") or [])
+
+
+def telling_lines(lines, count=30):
+    """The lines that say why: from the last traceback on, when there is one (a server that fails to load
+    and restarts prints its banner again after it), else the last COUNT."""
+    starts = [i for i, line in enumerate(lines) if line.startswith("Traceback (most recent call last)")]
+    if starts:
+        return lines[starts[-1]:][:count + 10]
+    return lines[-count:]
 
 
 def failure_message(spec, record, failure, logs, restored):

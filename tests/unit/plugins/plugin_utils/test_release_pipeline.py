@@ -374,3 +374,12 @@ def test_the_next_socket_is_stable_for_a_release_and_never_the_serving_ones():
     other_env = spec(container={"labels": {"djangodocker.deploy.env": "e2"}})
     assert pipeline.next_socket(one, "rA") != pipeline.next_socket(other_env, "rA")
     assert len(pipeline.next_socket(one, "")) == 12
+
+
+def test_the_log_lines_shown_start_at_the_last_traceback_not_at_a_restart_banner():
+    restart = ["*** Starting uWSGI ***"] + ["banner %d" % i for i in range(40)]
+    lines = ["old"] + ["Traceback (most recent call last):", "  File x", "ModuleNotFoundError: nope",
+                       "*** no app loaded. GAME OVER ***"] + restart
+    shown = pipeline.telling_lines(lines)
+    assert shown[0].startswith("Traceback") and "ModuleNotFoundError: nope" in shown
+    assert pipeline.telling_lines(["a", "b"]) == ["a", "b"]
