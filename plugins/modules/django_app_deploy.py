@@ -235,7 +235,7 @@ serving:
   type: dict
 next_socket:
   description:
-    - With O(state=check), the hostname the next release's container gets (its uWSGI socket's name): the same for
+    - With O(state=check), the hostname the next release's container gets (its uWSGI socket's name) - the same for
       the same release, never the serving container's.
   returned: state=check
   type: str

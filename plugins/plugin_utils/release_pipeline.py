@@ -243,10 +243,9 @@ def keep_workers(host, spec):
         settle_workers(host, record, spec)
     except StepFailed as failure:
         logs = container_logs(host, record.worker) if failure.step == "worker answers" else []
-        raise ReleaseFailed("The Celery worker of %s: %s%s" % (
-            spec["image"], failure.result.get("msg", "failed"),
-            (". Its log: " + " | ".join(logs)) if logs else ""), dict(changed=bool(record.changes),
-                                                                        failed_step=failure.step))
+        told = (". Its log: " + " | ".join(logs)) if logs else ""
+        message = "The Celery worker of %s: %s%s" % (spec["image"], failure.result.get("msg", "failed"), told)
+        raise ReleaseFailed(message, dict(changed=bool(record.changes), failed_step=failure.step))
     return dict(changed=bool(record.changes), image=spec["image"], steps=record.steps)
 
 

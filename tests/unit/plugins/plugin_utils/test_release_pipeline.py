@@ -230,7 +230,7 @@ def test_a_failed_migration_restores_nothing_and_names_what_applied_and_the_back
     with pytest.raises(pipeline.ReleaseFailed) as failed:
         pipeline.release(host, spec())
     message = str(failed.value)
-    assert "notes.0002_x" in message and "notes.0003_y" not in message.split("Output")[0]
+    assert "notes.0002_x" in message and "notes.0003_y" not in message.split("Output", maxsplit=1)[0]
     assert "/srv/backups/db-1-pre-migrate.dump" in message and "restore.yml" in message
     assert "on purpose" in message
     # Nothing put back: other writes made meanwhile stay.
