@@ -15,6 +15,8 @@ import json
 from ansible.module_utils.six.moves.urllib.error import HTTPError, URLError
 from ansible.module_utils.urls import open_url
 
+from ansible_collections.djangodocker.deploy.plugins.module_utils.docker_cli import Docker
+
 # A URL to ask, as modules take it (a list of these): what it is, where, and
 # the HTTP statuses that mean it answers.
 MIRROR_OPTIONS = dict(
@@ -86,10 +88,10 @@ def failure_message(failures, timeout):
 
 def engine_mirror_targets(module):
     """The engine's configured registry mirrors (docker info) as probe targets; none without an engine."""
-    docker = module.get_bin_path("docker")
-    if docker is None:
+    docker = Docker(module)
+    if not docker.available:
         return []
-    code, out, dummy = module.run_command([docker, "info", "--format", "{{json .RegistryConfig.Mirrors}}"])
+    code, out, dummy = docker.attempt("info", "--format", "{{json .RegistryConfig.Mirrors}}")
     if code != 0:
         return []
     return [{"name": "registry mirror", "url": registry_probe_url(m), "alive": [200, 401]}

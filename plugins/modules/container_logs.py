@@ -47,7 +47,7 @@ lines:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.djangodocker.deploy.plugins.module_utils.docker_inspect import container_logs
+from ansible_collections.djangodocker.deploy.plugins.module_utils.docker_cli import Docker
 
 
 def main():
@@ -55,7 +55,7 @@ def main():
         argument_spec=dict(name=dict(type="str", required=True), tail=dict(type="int", default=30)),
         supports_check_mode=True,
     )
-    module.exit_json(changed=False, lines=container_logs(module, module.params["name"], module.params["tail"]))
+    module.exit_json(changed=False, lines=Docker(module).logs(module.params["name"], module.params["tail"]))
 
 
 if __name__ == "__main__":

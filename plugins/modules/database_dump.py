@@ -116,6 +116,7 @@ import tempfile
 
 from ansible.module_utils.basic import AnsibleModule
 
+from ansible_collections.djangodocker.deploy.plugins.module_utils.docker_cli import Docker
 from ansible_collections.djangodocker.deploy.plugins.module_utils.host_files import FileProblem, ensure_folder
 
 LABEL = re.compile(r"^[A-Za-z0-9_.-]+$")
@@ -151,22 +152,21 @@ def last_lines(data, count=10):
     return " | ".join(text.splitlines()[-count:]) or "(no output)"
 
 
-def dump(container, command, target, timeout):
+def dump(docker, container, command, target, timeout):
     """Stream COMMAND's output in CONTAINER into TARGET (0600), through a partial file."""
     folder = os.path.dirname(target)
     handle, partial = tempfile.mkstemp(prefix=".partial-", dir=folder)
     try:
         with os.fdopen(handle, "wb") as out:
             os.fchmod(out.fileno(), 0o600)
-            run = subprocess.run(["docker", "exec", container] + command, stdout=out,
-                                 stderr=subprocess.PIPE, timeout=timeout, check=False)
+            code, err = docker.stream(["exec", container] + command, stdout=out, timeout=timeout)
             out.flush()
             os.fsync(out.fileno())
-        if run.returncode != 0:
-            raise DumpError("the dump in %s failed (exit %d): %s" % (container, run.returncode, last_lines(run.stderr)))
+        if code != 0:
+            raise DumpError("the dump in %s failed (exit %d): %s" % (container, code, last_lines(err)))
         size = os.path.getsize(partial)
         if size == 0:
-            raise DumpError("the dump in %s wrote nothing: %s" % (container, last_lines(run.stderr)))
+            raise DumpError("the dump in %s wrote nothing: %s" % (container, last_lines(err)))
         os.replace(partial, target)
         return size
     except subprocess.TimeoutExpired:
@@ -176,16 +176,14 @@ def dump(container, command, target, timeout):
             os.unlink(partial)
 
 
-def restore(container, command, source, timeout):
+def restore(docker, container, command, source, timeout):
     with open(source, "rb") as data:
         try:
-            run = subprocess.run(["docker", "exec", "-i", container] + command, stdin=data,
-                                 stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=timeout, check=False)
+            code, err = docker.stream(["exec", "-i", container] + command, stdin=data, timeout=timeout)
         except subprocess.TimeoutExpired:
             raise DumpError("restoring %s into %s took longer than %d s" % (source, container, timeout))
-    if run.returncode != 0:
-        raise DumpError("restoring %s into %s failed (exit %d): %s" % (
-            source, container, run.returncode, last_lines(run.stdout)))
+    if code != 0:
+        raise DumpError("restoring %s into %s failed (exit %d): %s" % (source, container, code, last_lines(err)))
 
 
 def rotate(folder, label, keep):
@@ -234,13 +232,13 @@ def main():
         if p["state"] == "restore":
             source = chosen_backup(p["backup_dir"], p["restore_from"])
             if not module.check_mode:
-                restore(p["container"], p["restore_command"], source, p["timeout"])
+                restore(Docker(module), p["container"], p["restore_command"], source, p["timeout"])
             module.exit_json(changed=True, backup=source, size=os.path.getsize(source), removed=[])
         target = backup_name(p["backup_dir"], p["label"], p["suffix"])
         if module.check_mode:
             module.exit_json(changed=True, backup=target, size=0, removed=[])
         ensure_folder(p["backup_dir"], "0700")
-        size = dump(p["container"], p["dump_command"], target, p["timeout"])
+        size = dump(Docker(module), p["container"], p["dump_command"], target, p["timeout"])
         removed = rotate(p["backup_dir"], p["label"], p["keep"])
     except (DumpError, FileProblem, OSError) as error:
         module.fail_json(msg=str(error))

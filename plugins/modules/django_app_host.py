@@ -177,11 +177,13 @@ import importlib.util
 import os
 import re
 import secrets
+import shutil
+import stat
 import time
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.djangodocker.deploy.plugins.module_utils.docker_inspect import inspect_container
+from ansible_collections.djangodocker.deploy.plugins.module_utils.docker_cli import Docker, DockerError
 from ansible_collections.djangodocker.deploy.plugins.module_utils.project_pack import (
     CONTEXT_ASSETS,
     CONTEXT_ASSETS_SHA256,
@@ -282,15 +284,39 @@ def replace_foreign(module, container, params):
         inside = os.path.join((container.get("Config") or {}).get("WorkingDir") or "/", inside)
     copied = False
     if not module.check_mode:
-        module.run_command(["docker", "stop", name], check_rc=True)
-        module.run_command(["docker", "rename", name, renamed], check_rc=True)
-        if inside and not os.path.exists(target):
-            code, dummy, dummy = module.run_command(["docker", "cp", "%s:%s" % (renamed, inside), target])
-            copied = code == 0 and os.path.isfile(target)
-            if copied:
-                os.chown(target, params["uid"], params["uid"])
-                os.chmod(target, 0o640)
+        docker = Docker(module)
+        try:
+            docker.run("stop", name)
+            docker.run("rename", name, renamed)
+        except DockerError as error:
+            module.fail_json(msg=str(error))
+        if inside and not os.path.lexists(target):
+            code, dummy, dummy = docker.attempt("cp", "%s:%s" % (renamed, inside), target)
+            copied = code == 0 and carried_regular_file(module, target, params["uid"])
     return {"renamed_to": renamed, "database_copied": copied, "database_path": inside}
+
+
+def carried_regular_file(module, target, uid):
+    """Whether TARGET (copied out of a container the role did not make) is a regular file, now the app's.
+
+    docker cp copies a link as a link: one planted in the container (db.sqlite3 -> /etc/shadow) would
+    make a chown give a host file to the app. Anything but a regular file is removed, never followed."""
+    mode = os.lstat(target).st_mode
+    if not stat.S_ISREG(mode):
+        if stat.S_ISDIR(mode):
+            shutil.rmtree(target)
+        else:
+            os.unlink(target)
+        module.warn("%s in the replaced container is not a regular file (a link or a folder); it was not carried over"
+                    % os.path.basename(target))
+        return False
+    fd = os.open(target, os.O_RDONLY | os.O_NOFOLLOW)
+    try:
+        os.fchown(fd, uid, uid)
+        os.fchmod(fd, 0o640)
+    finally:
+        os.close(fd)
+    return True
 
 
 def static_releases(folder):
@@ -357,7 +383,7 @@ def main():
     if problems:
         module.fail_json(msg="The environment file cannot be written: %s." % "; ".join(problems))
     name = params["container_name"]
-    existing = inspect_container(module, name) if name else None
+    existing = Docker(module).inspect(name) if name else None
     foreign = existing is not None and not made_by_role(existing, name, params["data_dir"])
     if foreign and not params["replace_container"]:
         module.fail_json(msg=(

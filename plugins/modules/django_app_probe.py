@@ -125,6 +125,8 @@ import time
 
 from ansible.module_utils.basic import AnsibleModule
 
+from ansible_collections.djangodocker.deploy.plugins.module_utils.docker_cli import Docker
+
 
 def uwsgi_packet(variables):
     """A uwsgi request: modifier1 0, the size of the variables, modifier2 0, then the variables."""
@@ -287,8 +289,10 @@ def main():
     if module.check_mode:
         module.exit_json(changed=False, status=0, attempts=0, static_copied=False)
 
+    docker = Docker(module)
+
     def run(argv):
-        code, dummy, err = module.run_command(argv)
+        code, dummy, err = docker.attempt(*argv[1:])
         return code, err
 
     try:

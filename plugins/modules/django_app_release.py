@@ -203,52 +203,25 @@ import shutil
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.djangodocker.deploy.plugins.module_utils.deploy_lock import RELEASE_OPTIONS, release as release_lock
-from ansible_collections.djangodocker.deploy.plugins.module_utils.docker_inspect import inspect_container
+from ansible_collections.djangodocker.deploy.plugins.module_utils.docker_cli import Docker, DockerError
 
 
-class DockerError(Exception):
-    """A docker command failed; the message is its error output."""
-
-
-class DockerCli:
-    """The few engine calls the switch needs, through the docker command."""
-
-    def __init__(self, module):
-        self.module = module
-
-    def inspect(self, name):
-        return inspect_container(self.module, name)
+class DockerCli(Docker):
+    """The engine calls the switch needs (module_utils/docker_cli.Docker, plus the listings it makes)."""
 
     def names(self, prefix):
-        code, out, err = self.module.run_command(
-            ["docker", "container", "ls", "--all", "--format", "{{.Names}}", "--filter", "name=^" + prefix])
-        if code != 0:
-            raise DockerError("docker container ls failed: %s" % err.strip())
-        return [line for line in out.splitlines() if line.startswith(prefix)]
+        return [line for line in self.container_names("name=^" + prefix) if line.startswith(prefix)]
 
     def celery(self, app):
-        code, out, err = self.module.run_command(
-            ["docker", "container", "ls", "--all", "--format", "{{.Names}}",
-             "--filter", "label=djangodocker.deploy.app=" + app, "--filter", "label=djangodocker.deploy.celery"])
-        if code != 0:
-            raise DockerError("docker container ls failed: %s" % err.strip())
-        return sorted(line for line in out.splitlines() if line)
+        return sorted(self.container_names("label=djangodocker.deploy.app=" + app, "label=djangodocker.deploy.celery"))
 
     def images(self, repository):
         """REPOSITORY's tags, newest first."""
-        code, out, err = self.module.run_command(
-            ["docker", "image", "ls", "--filter", "reference=" + repository,
-             "--format", "{{.CreatedAt}}\t{{.Repository}}:{{.Tag}}"])
-        if code != 0:
-            raise DockerError("docker image ls failed: %s" % err.strip())
+        out = self.run("image", "ls", "--filter", "reference=" + repository,
+                       "--format", "{{.CreatedAt}}\t{{.Repository}}:{{.Tag}}")
         found = [line.split("\t", 1) for line in out.splitlines() if "\t" in line]
         return [tag for dummy, tag in sorted(found, key=lambda row: created_at(row[0]), reverse=True)
                 if not tag.endswith(":<none>")]
-
-    def run(self, *args):
-        code, dummy, err = self.module.run_command(["docker"] + list(args))
-        if code != 0:
-            raise DockerError("docker %s failed: %s" % (" ".join(args), err.strip()))
 
 
 def created_at(text):

@@ -114,7 +114,7 @@ import time
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.djangodocker.deploy.plugins.module_utils.docker_inspect import inspect_container
+from ansible_collections.djangodocker.deploy.plugins.module_utils.docker_cli import Docker, DockerError
 
 SERVER_NAME = re.compile(r"(?:^|[\s{;])server_name\s+([^;]+);")
 COMMENT = re.compile(r"#[^\n]*")
@@ -126,34 +126,33 @@ class NginxError(Exception):
 
 
 class DockerNginx:
-    """The container's nginx, through the docker command."""
+    """The container's nginx, through module_utils/docker_cli.Docker."""
 
     def __init__(self, module, container):
-        self.module, self.container = module, container
+        self.docker, self.container = Docker(module), container
+
+    def _run(self, *args):
+        try:
+            return self.docker.run(*args)
+        except DockerError as error:
+            raise NginxError(str(error))
 
     def test(self):
-        code, out, err = self.module.run_command(["docker", "exec", self.container, "nginx", "-t"])
-        if code != 0:
-            raise NginxError((err or out).strip())
+        self._run("exec", self.container, "nginx", "-t")
 
     def reload(self):
-        code, out, err = self.module.run_command(["docker", "exec", self.container, "nginx", "-s", "reload"])
-        if code != 0:
-            raise NginxError((err or out).strip())
+        self._run("exec", self.container, "nginx", "-s", "reload")
 
     def inspect(self):
         """The container as the engine describes it; {} when there is none (or no engine yet)."""
-        found = inspect_container(self.module, self.container)
+        found = self.docker.inspect(self.container)
         # What the site's steps use, not the whole description (-v prints results).
         return {key: found.get(key) for key in ("Name", "State", "Mounts")} if found else {}
 
     def workers(self):
         """{pid: command line} of the container's worker processes."""
-        code, out, err = self.module.run_command(["docker", "top", self.container, "-o", "pid,args"])
-        if code != 0:
-            raise NginxError("docker top %s failed: %s" % (self.container, err.strip()))
         found = {}
-        for line in out.splitlines()[1:]:
+        for line in self._run("top", self.container, "-o", "pid,args").splitlines()[1:]:
             pid, dummy, args = line.strip().partition(" ")
             if "worker process" in args:
                 found[pid] = args.strip()

@@ -101,7 +101,7 @@ def test_which_containers_the_role_made(args):
 
 
 def test_a_container_the_role_did_not_make_stops_everything(args, run_module, capsys, monkeypatch):
-    monkeypatch.setattr(module, "inspect_container", lambda module, name: container("mysite2:latest"))
+    monkeypatch.setattr(module.Docker, "inspect", lambda self, name: container("mysite2:latest"))
     result = run_module(module.main, dict(args, container_name="mysite2"), capsys)
     assert result["failed"]
     assert "A container named mysite2 exists that djangodocker.deploy did not make" in result["msg"]
@@ -110,7 +110,7 @@ def test_a_container_the_role_did_not_make_stops_everything(args, run_module, ca
 
 
 def test_replacing_renames_and_carries_the_database_over(args, run_module, capsys, monkeypatch):
-    monkeypatch.setattr(module, "inspect_container", lambda module, name: container("mysite2:latest"))
+    monkeypatch.setattr(module.Docker, "inspect", lambda self, name: container("mysite2:latest"))
     calls = []
 
     def run_command(self, argv, check_rc=False, **kwargs):
@@ -130,6 +130,28 @@ def test_replacing_renames_and_carries_the_database_over(args, run_module, capsy
     assert not [c for c in calls if c[:2] in (["docker", "rm"], ["docker", "container"])]
     assert result["replaced"]["database_copied"] is True
     assert os.stat(args["data_dir"] + "/db.sqlite3").st_uid == 10001
+
+
+def test_a_planted_link_is_never_followed_when_the_database_is_carried_over(args, run_module, capsys, monkeypatch,
+                                                                             tmp_path):
+    monkeypatch.setattr(module.Docker, "inspect", lambda self, name: container("mysite2:latest"))
+    victim = tmp_path / "shadow"
+    victim.write_text("root:x:...")
+    before = os.stat(victim)
+
+    def run_command(self, argv, check_rc=False, **kwargs):
+        if argv[:2] == ["docker", "cp"]:
+            # docker cp copies a link as a link: db.sqlite3 -> /etc/shadow in the container.
+            os.symlink(str(victim), argv[3])
+        return 0, "", ""
+
+    monkeypatch.setattr(module.AnsibleModule, "run_command", run_command)
+    result = run_module(module.main, dict(args, container_name="mysite2", replace_container=True), capsys)
+    assert result["replaced"]["database_copied"] is False
+    assert not os.path.lexists(args["data_dir"] + "/db.sqlite3")
+    after = os.stat(victim)
+    assert (after.st_uid, after.st_mode) == (before.st_uid, before.st_mode)
+    assert "not a regular file" in json.dumps(result), result.keys()
 
 
 def test_env_files_on_the_host_are_added_and_the_role_env_wins(args, run_module, capsys, tmp_path):
