@@ -347,13 +347,27 @@ def container_logs(host, container):
     return telling_lines(result.get("lines") or [])
 
 
-def telling_lines(lines, count=30):
-    """The lines that say why: from the last traceback on, when there is one (a server that fails to load
-    and restarts prints its banner again after it), else the last COUNT."""
+CHAINED = ("The above exception was the direct cause", "During handling of the above exception")
+
+
+def telling_lines(lines, count=40):
+    """The lines that say why: from the last traceback on (with the ones it was chained to: the first holds
+    the cause), when there is one (a server that fails to load and restarts prints its banner again after
+    it), else the last lines; COUNT at most, the end of each traceback kept."""
     starts = [i for i, line in enumerate(lines) if line.startswith("Traceback (most recent call last)")]
-    if starts:
-        return lines[starts[-1]:][:count + 10]
-    return lines[-count:]
+    if not starts:
+        return lines[-count:]
+    first = starts.pop()
+    while starts and any(line.startswith(CHAINED) for line in lines[starts[-1]:first]):
+        first = starts.pop()
+    end = first
+    while end < len(lines) and not lines[end].startswith("***") and "unable to load app" not in lines[end]:
+        end += 1
+    shown = lines[first:end + 1]
+    if len(shown) <= count:
+        return shown
+    # The exception lines (the end of each traceback) say the most; the frames in between the least.
+    return [line for line in shown if not line.startswith((" ", "\t"))][-count:]
 
 
 def failure_message(spec, record, failure, logs, restored):

@@ -383,3 +383,21 @@ def test_the_log_lines_shown_start_at_the_last_traceback_not_at_a_restart_banner
     shown = pipeline.telling_lines(lines)
     assert shown[0].startswith("Traceback") and "ModuleNotFoundError: nope" in shown
     assert pipeline.telling_lines(["a", "b"]) == ["a", "b"]
+
+
+def test_a_chained_traceback_is_shown_from_its_cause():
+    lines = (["banner"] * 5 + ["Traceback (most recent call last):", '  File "/app/mysite/wsgi.py", line 1',
+                               "ModuleNotFoundError: No module named 'x'", "",
+                               "The above exception was the direct cause of the following exception:", "",
+                               "Traceback (most recent call last):", '  File "wsgi.py", line 6',
+                               "django.core.exceptions.ImproperlyConfigured: WSGI application could not be loaded",
+                               "unable to load app 0", "*** no app loaded. GAME OVER ***"] + ["banner again"] * 50)
+    shown = pipeline.telling_lines(lines)
+    assert shown[0].startswith("Traceback") and "ModuleNotFoundError: No module named 'x'" in shown
+    assert "banner again" not in shown
+
+
+def test_a_long_traceback_keeps_its_exception_lines():
+    lines = ["Traceback (most recent call last):"] + ["  File %d" % i for i in range(100)] + ["ValueError: why"]
+    shown = pipeline.telling_lines(lines)
+    assert len(shown) <= 40 and shown[-1] == "ValueError: why"
