@@ -44,9 +44,12 @@ def test_consecutive_atomic_migrations_are_one_run_and_a_non_atomic_one_is_alone
     assert cut == [(True, [a1, b1]), (False, [a2]), (True, [b2, a3])]
 
 
-def test_a_run_migrates_each_app_to_its_last_migration_in_plan_order():
-    run = [mig("a", "0001"), mig("b", "0001"), mig("a", "0002"), mig("c", "0001")]
-    assert release.targets(run) == [("b", "0001"), ("a", "0002"), ("c", "0001")]
+def test_a_run_applies_each_migration_in_plan_order_and_fires_the_deferred_checks_after_each(monkeypatch):
+    calls = []
+    monkeypatch.setattr(release, "call_command", lambda *args, **kwargs: calls.append(args[1:]))
+    run = [mig("a", "0001"), mig("b", "0001"), mig("a", "0002")]
+    release.apply(run, after_each=lambda: calls.append("fired"))
+    assert calls == [("a", "0001"), "fired", ("b", "0001"), "fired", ("a", "0002"), "fired"]
 
 
 def test_the_pending_marker_is_the_line_the_pipeline_reads():

@@ -72,19 +72,20 @@ def runs(plan):
     return cut
 
 
-def targets(migrations):
-    """Each app's last migration in MIGRATIONS, in plan order: migrating to them applies exactly those
-    (their earlier ones come before them in the plan)."""
-    last = {}
+def fire_deferred(connection):
+    """Run the deferred constraint checks now: PostgreSQL refuses to ALTER a table with pending
+    trigger events (rows a data migration wrote), which committing each migration used to clear."""
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+
+
+def apply(migrations, after_each=None):
+    """Apply MIGRATIONS one by one, in plan order (their dependencies come before them)."""
     for migration in migrations:
-        last[migration.app_label] = migration
-    order = [m for m in migrations if last[m.app_label] is m]
-    return [(m.app_label, m.name) for m in order]
-
-
-def apply(migrations):
-    for app_label, name in targets(migrations):
-        call_command("migrate", app_label, name, interactive=False)
+        call_command("migrate", migration.app_label, migration.name, interactive=False)
+        if after_each:
+            after_each()
 
 
 def migrate():
@@ -99,7 +100,7 @@ def migrate():
         if atomic:
             # The run's migrations (each in a savepoint) commit together or not at all.
             with transaction.atomic(using=DEFAULT_DB_ALIAS):
-                apply(migrations)
+                apply(migrations, after_each=lambda: fire_deferred(connection))
         else:
             apply(migrations)
     # Whatever the plan did not name (none, unless other apps' migrations came in between).
