@@ -16,7 +16,7 @@ description:
     project is still the one the image tag was computed from, and unpacks the tar into
     O(dest) on the host.
   - The tar on the controller is private (mode 0600) and removed even when the transfer fails.
-  - An action plugin packs and sends the tar; this module, on the host, makes O(dest) (root, 0755) and
+  - An action plugin packs and sends the tar; this module, on the host, makes O(dest) (root's only, 0700) and
     unpacks the tar there. Only regular files and folders below O(dest) are unpacked.
   - Before anything is unpacked, asks each of O(mirrors) (what the build will download from) and, with
     O(engine_registry_mirrors), the engine's registry mirrors whether they answer (O(mirror_timeout)) - a
@@ -166,8 +166,9 @@ def safe_members(tar):
 
 
 def unpack(archive, dest):
-    os.makedirs(dest, mode=0o755, exist_ok=True)
-    os.chmod(dest, 0o755)
+    # Root's only: the build context may hold settings the project keeps in its tree.
+    os.makedirs(dest, mode=0o700, exist_ok=True)
+    os.chmod(dest, 0o700)
     with tarfile.open(archive) as tar:
         members = list(safe_members(tar))
         if hasattr(tarfile, "data_filter"):

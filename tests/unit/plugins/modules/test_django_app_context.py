@@ -31,7 +31,8 @@ def test_the_folder_is_made_and_the_context_unpacked(tmp_path):
     context.unpack(str(tmp_path / "c.tar"), str(dest))
     assert (dest / "Dockerfile").read_bytes() == b"x"
     assert (dest / "conf" / "pip.conf").exists()
-    assert oct(os.stat(dest).st_mode & 0o777) == "0o755"
+    # Root's only: the context may hold settings the project keeps in its tree.
+    assert oct(os.stat(dest).st_mode & 0o777) == "0o700"
 
 
 @pytest.mark.parametrize("member", [("../escape", "file"), ("/abs", "file"), ("link", "symlink")])
