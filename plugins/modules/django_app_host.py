@@ -81,8 +81,8 @@ options:
     default: false
   site_dirs:
     description:
-      - Folders of the app's Nginx site (mode 0755), made or repaired in this same round trip
-        so that a release needs no task of its own for them (the socket folder is the app's).
+      - Folders of the app's Nginx site, made or repaired in this same round trip so that a release
+        needs no task of its own for them (the socket folder is the app's, its group Nginx's worker's).
     type: list
     elements: dict
     default: []
@@ -92,9 +92,17 @@ options:
         type: path
         required: true
       owner:
-        description: User and group id that owns it.
+        description: User id that owns it.
         type: int
         default: 0
+      group:
+        description: Group id that owns it.
+        type: int
+        default: 0
+      mode:
+        description: Its mode (V(2750) - setgid - makes what is created in it take its group).
+        type: str
+        default: "0755"
   static_dir:
     description:
       - Nginx mode, the site's folder of static files, one folder per release; their names are
@@ -365,6 +373,8 @@ def main():
             site_dirs=dict(type="list", elements="dict", default=[], options=dict(
                 path=dict(type="path", required=True),
                 owner=dict(type="int", default=0),
+                group=dict(type="int", default=0),
+                mode=dict(type="str", default="0755"),
             )),
         ),
         supports_check_mode=True,
@@ -398,7 +408,7 @@ def main():
         reasons += ensure_folder(os.path.join(params["data_dir"], "media"), "0755", params["uid"], params["uid"],
                                  check_mode=check)
         for folder in params["site_dirs"]:
-            reasons += ensure_folder(folder["path"], "0755", folder["owner"], folder["owner"], check_mode=check)
+            reasons += ensure_folder(folder["path"], folder["mode"], folder["owner"], folder["group"], check_mode=check)
         result = {}
         if foreign:
             result["replaced"] = replace_foreign(module, existing, params)

@@ -84,6 +84,21 @@ def test_apps_publish_no_port_and_speak_on_their_sockets(host):
             host.file(f"/srv/nginx/conf.d/site-{app}.conf").content_string
 
 
+def test_no_other_local_user_can_speak_uwsgi_to_an_app(host):
+    # The socket folder is the app's and Nginx's worker's group (setgid), 2750; the sockets 0660.
+    run = host.file("/srv/nginx/sites/alpha/run")
+    assert run.mode == 0o2750 and run.uid == 10001 and run.gid == 101
+    hostname = host.check_output("docker inspect -f '{{.Config.Hostname}}' alpha")
+    socket = f"/srv/nginx/sites/alpha/run/{hostname}.sock"
+    assert host.file(socket).mode == 0o660 and host.file(socket).gid == 101
+    connect = f"python3 -c 'import socket; socket.socket(socket.AF_UNIX).connect(\"{socket}\")'"
+    denied = host.run(f"setpriv --reuid 65534 --regid 65534 --clear-groups {connect}")
+    assert denied.rc != 0 and "Permission denied" in denied.stderr
+    # Nginx's worker's group may (the sites answer through it: test_two_apps_share_the_port_by_name).
+    allowed = host.run(f"setpriv --reuid 101 --regid 101 --clear-groups {connect}")
+    assert allowed.rc == 0, allowed.stderr
+
+
 def test_the_key_is_roots_only(host):
     key = host.file("/srv/nginx/certs/alpha.key")
     assert key.mode == 0o600 and key.user == "root"

@@ -189,15 +189,17 @@ def test_short_environment_values_do_not_mask_the_file_name(args, run_module, ca
 
 def test_the_site_folders_are_made_in_the_same_round_trip(args, run_module, capsys, tmp_path):
     site = tmp_path / "nginx" / "sites" / "mysite"
-    dirs = [{"path": str(site), "owner": 0}, {"path": str(site / "run"), "owner": 10001},
+    dirs = [{"path": str(site), "owner": 0}, {"path": str(site / "run"), "owner": 10001, "group": 101, "mode": "2750"},
             {"path": str(site / "static"), "owner": 0}]
     first = run_module(module.main, dict(args, site_dirs=dirs), capsys)
     assert first["changed"]
-    assert mode(site / "run") == "0o755" and os.stat(site / "run").st_uid == 10001
+    # The socket folder: the app's, Nginx's worker's group, setgid, nobody else's.
+    assert oct(os.stat(site / "run").st_mode & 0o7777) == "0o2750"
+    assert (os.stat(site / "run").st_uid, os.stat(site / "run").st_gid) == (10001, 101)
     assert os.stat(site / "static").st_uid == 0 and mode(site) == "0o755"
-    os.chmod(site / "run", 0o700)
+    os.chmod(site / "run", 0o755)
     again = run_module(module.main, dict(args, site_dirs=dirs), capsys)
-    assert again["reasons"] == ["%s has mode 0700, not 0755" % (site / "run")]
+    assert again["reasons"] == ["%s has mode 0755, not 2750" % (site / "run")]
     assert run_module(module.main, dict(args, site_dirs=dirs), capsys)["changed"] is False
 
 
