@@ -10,6 +10,7 @@ the arguments and lets the pipeline call modules on the host.
 from __future__ import annotations
 
 import getpass
+import os
 import secrets
 import socket
 import time
@@ -53,6 +54,17 @@ class ModuleHost:
     def sleep(seconds):
         time.sleep(seconds)
 
+    @staticmethod
+    def process_alive(pid):
+        """Whether process PID of this controller still runs."""
+        try:
+            os.kill(int(pid), 0)
+        except ProcessLookupError:
+            return False
+        except (PermissionError, ValueError, TypeError):
+            return True
+        return True
+
 
 class ActionModule(ContextSender, ActionBase):
 
@@ -67,7 +79,10 @@ class ActionModule(ContextSender, ActionBase):
             raise AnsibleActionFail("django_app_deploy: %s" % "; ".join(checked.error_messages))
         spec = dict(checked.validated_parameters, check_mode=bool(self._task.check_mode))
         if spec["lock"]:
-            spec["lock"] = dict(spec["lock"], holder=spec["lock"]["holder"] or run_holder())
+            # This controller and its ansible-playbook process (the worker's parent): a lock a killed run of
+            # this controller left is taken over by the next one (plugin_utils/release_pipeline.take_lock).
+            spec["lock"] = dict(spec["lock"], holder=spec["lock"]["holder"] or run_holder(),
+                                controller=socket.gethostname(), pid=os.getppid())
         host = ModuleHost(self, task_vars)
         try:
             if spec["state"] == "check":

@@ -13,38 +13,24 @@ description:
   - O(state=acquired) creates the lock file exclusively, holding O(holder). When another
     run holds it, waits up to O(timeout) seconds, then fails naming the holder and since
     when. A lock older than O(stale_after) seconds (a run that was killed) is taken over,
-    with a warning.
+    with a warning; so is the lock of O(take_over). A lock that another process of the same O(controller)
+    holds fails at once with RV(held_by), for the controller to judge whether that run still lives.
   - O(state=released) removes the lock, but only when this O(holder) holds it.
 author: djangodocker.deploy developers (!UNKNOWN)
 extends_documentation_fragment:
   - djangodocker.deploy.attributes
+  - djangodocker.deploy.deploy_lock
 attributes:
   check_mode:
     support: full
   diff_mode:
     support: none
 options:
-  path:
-    description: The lock file.
-    type: path
-    required: true
-  holder:
-    description: Who takes the lock (shown to whoever waits for it); unique per run.
-    type: str
-    required: true
   state:
     description: Take or give back the lock.
     type: str
     choices: [acquired, released]
     default: acquired
-  timeout:
-    description: Seconds to wait for another run's lock.
-    type: int
-    default: 600
-  stale_after:
-    description: Seconds after which a lock is taken to be left by a run that died.
-    type: int
-    default: 3600
 """
 
 EXAMPLES = r"""
@@ -59,8 +45,12 @@ waited:
   description: Seconds spent waiting for another run's lock.
   returned: state=acquired
   type: float
+held_by:
+  description: When the call failed because another process of this O(controller) holds the lock, what the lock says.
+  returned: failure
+  type: dict
 taken_over:
-  description: The holder of a stale lock that was taken over.
+  description: The holder of a lock that was taken over.
   returned: when a stale lock was taken over
   type: str
 """
@@ -83,7 +73,8 @@ def main():
         module.exit_json(changed=False, waited=0.0)
     if p["state"] == "released":
         module.exit_json(changed=release(p["path"], p["holder"]))
-    waited, taken_over = take(module, p["path"], p["holder"], p["timeout"], p["stale_after"])
+    waited, taken_over = take(module, p["path"], p["holder"], p["timeout"], p["stale_after"], p["controller"], p["pid"],
+                              p["take_over"])
     result = dict(changed=True, waited=round(waited, 1))
     if taken_over:
         result["taken_over"] = taken_over

@@ -60,26 +60,6 @@ options:
         M(djangodocker.deploy.django_app_host) returns as RV(djangodocker.deploy.django_app_host#module:built_assets)).
     type: dict
     default: {}
-  lock:
-    description: The deploy lock to take before unpacking; not taken in check mode.
-    type: dict
-    suboptions:
-      path:
-        description: The lock file.
-        type: path
-        required: true
-      holder:
-        description: Who takes the lock (shown to whoever waits for it); unique per run.
-        type: str
-        required: true
-      timeout:
-        description: Seconds to wait for another run's lock.
-        type: int
-        default: 600
-      stale_after:
-        description: Seconds after which a lock is taken to be left by a run that died.
-        type: int
-        default: 3600
   _archive:
     description: Set by the action plugin, not by users - where it put the tar on the host.
     type: path
@@ -100,6 +80,7 @@ extends_documentation_fragment:
   - djangodocker.deploy.attributes.ACTION
   - djangodocker.deploy.mirrors
   - djangodocker.deploy.mirrors.MIRRORS
+  - djangodocker.deploy.deploy_lock.LOCK
 attributes:
   action:
     support: full
@@ -134,6 +115,10 @@ assets_sent:
   description: Whether C(assets.tar) was sent (false when a copy on the host was used).
   returned: success
   type: bool
+held_by:
+  description: When the call failed because another process of the O(lock.controller) holds the lock, what the lock says.
+  returned: failure
+  type: dict
 """
 
 import os

@@ -147,7 +147,7 @@ def forward(host, spec, record):
         # Its call asks the mirrors, takes the lock, then unpacks: the lock is this run's from
         # then on (given back in any case; giving back a lock another run holds does nothing).
         record.locked = True
-        context = host.send_context(dict(spec["build"]["context"], lock=spec["lock"]))
+        context = take_lock(host, spec, lambda lock: host.send_context(dict(spec["build"]["context"], lock=lock)))
         if context.get("failed"):
             raise StepFailed("context", context)
         record.steps.append("context")
@@ -156,7 +156,11 @@ def forward(host, spec, record):
         record.built = bool(image.get("changed"))
     else:
         record.locked = True
-        call(host, record, "lock", "djangodocker.deploy.deploy_lock", dict(spec["lock"], state="acquired"))
+        taken = take_lock(host, spec, lambda lock: host.call("djangodocker.deploy.deploy_lock",
+                                                             dict(lock, state="acquired")))
+        if taken.get("failed"):
+            raise StepFailed("lock", taken)
+        record.steps.append("lock")
     if spec["check_mode"]:
         return
     if spec.get("migrate"):
@@ -176,6 +180,20 @@ def forward(host, spec, record):
                        dict(name=name, state="retire", retire=policy, release_lock=lock_release(spec)))
         record.lock_released = bool(retired.get("lock_released"))
     return
+
+
+def take_lock(host, spec, attempt):
+    """ATTEMPT(lock options)'s result. A lock another process of this controller holds is reported at once:
+    when that process has ended (the run was killed), its lock is taken over; while it runs, it is waited
+    for like any other run's."""
+    result = attempt(spec["lock"])
+    held = result.get("held_by") if result.get("failed") else None
+    if held:
+        if host.process_alive(held.get("pid")):
+            result = attempt(dict(spec["lock"], controller=""))
+        else:
+            result = attempt(dict(spec["lock"], take_over=held.get("holder", "")))
+    return result
 
 
 def lock_release(spec):

@@ -61,10 +61,54 @@ def test_a_stale_lock_of_a_dead_run_is_taken_over(tmp_path):
     assert taken_over == "killed run" and json.load(open(path))["holder"] == "run-b"
 
 
-def test_a_half_written_lock_counts_as_stale(tmp_path):
+def test_a_lock_caught_between_create_and_write_is_waited_for_not_taken(tmp_path):
+    path = tmp_path / "deploy.lock"
+    path.write_text("")
+    clock = Clock(now=os.stat(path).st_mtime + 5)
+    with pytest.raises(RuntimeError, match="unreadable lock"):
+        lock.acquire(str(path), "run-b", 10, 3600, clock=clock, sleep=clock.sleep)
+    assert path.read_text() == ""
+
+
+def test_an_old_half_written_lock_is_stale(tmp_path):
     path = tmp_path / "deploy.lock"
     path.write_text("{")
-    assert lock.acquire(str(path), "run-b", 60, 3600)[1] == "(unreadable lock)"
+    os.utime(path, (1000.0, 1000.0))
+    clock = Clock(now=1000.0 + 3601)
+    assert lock.acquire(str(path), "run-b", 60, 3600, clock=clock, sleep=clock.sleep)[1] == "(unreadable lock)"
+
+
+def test_a_lock_of_another_process_of_this_controller_is_reported_at_once(tmp_path):
+    path = tmp_path / "deploy.lock"
+    lock.acquire(str(path), "run-a", 60, 3600, controller="laptop", pid=111)
+    clock = Clock(now=2000.0)
+    with pytest.raises(lock.HeldByThisController) as held:
+        lock.acquire(str(path), "run-b", 600, 3600, clock=clock, sleep=clock.sleep, controller="laptop", pid=222)
+    assert held.value.lock["holder"] == "run-a" and held.value.lock["pid"] == 111
+    assert clock.now == 2000.0  # no wait
+    # Another controller's run waits as before.
+    with pytest.raises(RuntimeError, match="Another deploy holds"):
+        lock.acquire(str(path), "run-c", 5, 3600, clock=clock, sleep=clock.sleep, controller="desktop", pid=111)
+
+
+def test_the_lock_of_a_run_that_died_is_taken_over_only_from_that_run(tmp_path):
+    path = tmp_path / "deploy.lock"
+    lock.acquire(str(path), "run-a", 60, 3600, controller="laptop", pid=111)
+    waited, taken_over = lock.acquire(str(path), "run-b", 60, 3600, controller="laptop", pid=222, take_over="run-a")
+    assert taken_over == "run-a" and json.load(open(path))["holder"] == "run-b"
+    assert os.listdir(tmp_path) == ["deploy.lock"]
+    # Meant for run-a, but run-b holds it now: left alone.
+    clock = Clock(now=3000.0)
+    with pytest.raises(RuntimeError, match="run-b"):
+        lock.acquire(str(path), "run-c", 5, 3600, clock=clock, sleep=clock.sleep, take_over="run-a")
+    assert json.load(open(path))["holder"] == "run-b"
+
+
+def test_a_take_over_that_finds_another_lock_puts_it_back(tmp_path):
+    path = tmp_path / "deploy.lock"
+    path.write_text(json.dumps({"holder": "run-new", "since": 1.0}))
+    assert lock.take_over_from(str(path), "run-dead", "run-b", 2.0) is False
+    assert json.load(open(path))["holder"] == "run-new" and os.listdir(tmp_path) == ["deploy.lock"]
 
 
 def test_only_the_holder_releases(tmp_path, run_module, capsys):

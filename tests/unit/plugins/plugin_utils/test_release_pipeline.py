@@ -16,6 +16,7 @@ class FakeHost:
         self.calls, self.plan, self.migrate, self.before = [], plan, migrate, before
         self.answers = dict(answers or {})
         self.slept = 0
+        self.alive = set()
 
     def key(self, module, args):
         short = module.rsplit(".", 1)[-1]
@@ -60,10 +61,15 @@ class FakeHost:
     def send_context(self, args):
         self.calls.append(("context", args))
         answer = self.answers.get(("context", ""))
+        if callable(answer):
+            return dict(answer(args))
         return dict(answer) if answer else {"changed": True}
 
     def sleep(self, seconds):
         self.slept += seconds
+
+    def process_alive(self, pid):
+        return pid in self.alive
 
     def modules(self):
         return [(module.rsplit(".", 1)[-1], self.key(module, args)[1]) for module, args in self.calls]
@@ -401,3 +407,39 @@ def test_a_long_traceback_keeps_its_exception_lines():
     lines = ["Traceback (most recent call last):"] + ["  File %d" % i for i in range(100)] + ["ValueError: why"]
     shown = pipeline.telling_lines(lines)
     assert len(shown) <= 40 and shown[-1] == "ValueError: why"
+
+
+# A run killed anywhere: the next one takes its lock over
+
+HELD = {"holder": "me run 0", "controller": "laptop", "pid": 4242}
+
+
+def held_once(args):
+    lock = args["lock"]
+    if lock.get("take_over") or lock.get("controller") == "":
+        return {"changed": True}
+    return fails("held by me run 0", held_by=HELD)
+
+
+def test_the_lock_of_a_killed_run_of_this_controller_is_taken_over():
+    host = FakeHost(answers={("context", ""): held_once})
+    pipeline.release(host, spec())
+    contexts = [args for module, args in host.calls if module == "context"]
+    assert len(contexts) == 2 and contexts[1]["lock"]["take_over"] == "me run 0"
+
+
+def test_the_lock_of_a_run_of_this_controller_that_still_runs_is_waited_for():
+    host = FakeHost(answers={("context", ""): held_once})
+    host.alive.add(4242)
+    pipeline.release(host, spec())
+    contexts = [args for module, args in host.calls if module == "context"]
+    assert contexts[1]["lock"]["controller"] == "" and "take_over" not in contexts[1]["lock"]
+
+
+def test_a_rollback_takes_over_a_killed_runs_lock_too():
+    answers = {("deploy_lock", "acquired"): lambda args: (
+        {"changed": True} if args.get("take_over") else fails("held", held_by=HELD))}
+    host = FakeHost(answers=answers)
+    pipeline.release(host, spec(build=None, migrate=None))
+    takes = host.called("deploy_lock", "acquired")
+    assert len(takes) == 2 and takes[1]["take_over"] == "me run 0"
