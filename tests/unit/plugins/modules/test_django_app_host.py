@@ -132,8 +132,8 @@ def test_replacing_renames_and_carries_the_database_over(args, run_module, capsy
     assert os.stat(args["data_dir"] + "/db.sqlite3").st_uid == 10001
 
 
-def test_a_planted_link_is_never_followed_when_the_database_is_carried_over(args, run_module, capsys, monkeypatch,
-                                                                             tmp_path):
+def test_a_planted_link_is_never_followed_when_the_database_is_carried_over(
+        args, run_module, capsys, monkeypatch, tmp_path):
     monkeypatch.setattr(module.Docker, "inspect", lambda self, name: container("mysite2:latest"))
     victim = tmp_path / "shadow"
     victim.write_text("root:x:...")
