@@ -50,7 +50,8 @@ class Docker:
         if code != 0 or not out.strip():
             return None
         found = json.loads(out)
-        return found[0] if found else None
+        # The engine also takes NAME for the prefix of a container's Id: only the container of that name is it.
+        return found[0] if found and found[0].get("Name", "").lstrip("/") == name else None
 
     def container_names(self, *filters):
         """Names of the containers (running or not) that match every FILTER (docker's --filter syntax)."""

@@ -18,6 +18,12 @@ def test_no_container_or_no_engine_yet_is_none_not_an_error(engine_module):
     assert Docker(no_docker).inspect("x") is None and no_docker.calls == []
 
 
+def test_a_name_is_never_taken_for_the_prefix_of_another_containers_id(engine_module):
+    # `docker container inspect abc` also finds the container whose Id starts with abc.
+    fake = engine_module(out='[{"Id": "abc123", "Name": "/somebody-else", "State": {}}]')
+    assert Docker(fake).inspect("abc") is None
+
+
 def test_a_failed_command_raises_naming_it(engine_module):
     with pytest.raises(DockerError, match="docker rename a b failed"):
         Docker(engine_module(code=1)).run("rename", "a", "b")
