@@ -72,6 +72,17 @@ def test_media_files_by_nginx_from_the_data_folder(host):
     assert re.search(r"^Content-Type: text/plain", headers, re.M | re.I)
 
 
+def test_uploaded_html_runs_no_script_and_https_sites_keep_hsts_on_files(host):
+    host.run("install -o 10001 -g 10001 -m 0644 /dev/null /srv/django/alpha/data/media/page.html"
+             " && echo '<script>alert(1)</script>' > /srv/django/alpha/data/media/page.html")
+    ca = ca_on_host(host)
+    media = curl(host, f"--cacert {ca} -D - -o /dev/null https://alpha.test/media/page.html")
+    assert re.search(r"^Content-Security-Policy: default-src 'none';.*sandbox", media, re.M | re.I)
+    assert re.search(r"^Strict-Transport-Security: max-age=3600", media, re.M | re.I)
+    static = curl(host, f"--cacert {ca} -D - -o /dev/null https://alpha.test/static/notes/style.css")
+    assert re.search(r"^Strict-Transport-Security: max-age=3600", static, re.M | re.I)
+
+
 def test_apps_publish_no_port_and_speak_on_their_sockets(host):
     for app in ("alpha", "beta"):
         assert host.check_output(f"docker port {app}") == ""
