@@ -54,7 +54,6 @@ class Record:
         self.image = image
         self.locked = False
         self.lock_released = False
-        self.built = False
         self.backup = ""
         self.applied = []
         self.plan = []
@@ -152,8 +151,7 @@ def forward(host, spec, record):
             raise StepFailed("context", context)
         record.steps.append("context")
         record.changes += bool(context.get("changed"))
-        image = call(host, record, "build", "community.docker.docker_image", spec["build"]["image"])
-        record.built = bool(image.get("changed"))
+        call(host, record, "build", "community.docker.docker_image", spec["build"]["image"])
     else:
         record.locked = True
         taken = take_lock(host, spec, lambda lock: host.call("djangodocker.deploy.deploy_lock",
@@ -179,7 +177,6 @@ def forward(host, spec, record):
         retired = call(host, record, "retire", "djangodocker.deploy.django_app_release",
                        dict(name=name, state="retire", retire=policy, release_lock=lock_release(spec)))
         record.lock_released = bool(retired.get("lock_released"))
-    return
 
 
 def take_lock(host, spec, attempt):
