@@ -31,13 +31,16 @@ class Docker:
         """Whether the host has the docker command (a fresh host has none yet)."""
         return bool(self.module.get_bin_path("docker"))
 
-    def attempt(self, *args):
-        """(code, stdout, stderr) of `docker ARGS`; never raises."""
-        return self.module.run_command(["docker"] + list(args))
+    def attempt(self, *args, **kwargs):
+        """(code, stdout, stderr) of `docker ARGS`, with DATA (keyword) on its input; never raises."""
+        if kwargs.get("data") is None:
+            return self.module.run_command(["docker"] + list(args))
+        return self.module.run_command(["docker"] + list(args), data=kwargs["data"])
 
-    def run(self, *args):
-        """stdout of `docker ARGS`; DockerError when it fails."""
-        code, out, err = self.attempt(*args)
+    def run(self, *args, **kwargs):
+        """stdout of `docker ARGS`, with DATA (keyword: what may be secret goes here, never in ARGS) on
+        its input; DockerError when it fails."""
+        code, out, err = self.attempt(*args, **kwargs)
         if code != 0:
             raise DockerError("docker %s failed: %s" % (" ".join(args), (err or out).strip()))
         return out

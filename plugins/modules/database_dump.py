@@ -18,8 +18,8 @@ description:
   - C(state=restore) streams a backup (O(restore_from), or the newest of any label) into
     O(restore_command) in the container (C(docker exec -i)). The commands the database role
     gives make the restore exact - objects made after the dump are gone too.
-  - The commands take their names (user, database) from the container's own environment, and
-    passwords from files mounted into it; nothing secret is on a command line or in the result.
+  - The commands take their names (user, database) from O(env) or the container's own environment,
+    and passwords from files mounted into it; nothing secret is on a command line or in the result.
   - Uses the C(docker) command on the host; a dump is streamed, never held in memory.
 author: djangodocker.deploy developers (!UNKNOWN)
 options:
@@ -40,6 +40,10 @@ options:
     description: The command, run in the container, that reads a dump on its standard input.
     type: list
     elements: str
+  env:
+    description: Variables (names, never secrets) the commands get in the container (C(docker exec -e)).
+    type: dict
+    default: {}
   backup_dir:
     description: The backups' folder on the host (root's, 0700).
     type: path
@@ -152,14 +156,19 @@ def last_lines(data, count=10):
     return " | ".join(text.splitlines()[-count:]) or "(no output)"
 
 
-def dump(docker, container, command, target, timeout):
+def exec_env(variables):
+    """docker exec's options that give the command VARIABLES."""
+    return [part for name in sorted(variables) for part in ("-e", "%s=%s" % (name, variables[name]))]
+
+
+def dump(docker, container, command, target, timeout, env=()):
     """Stream COMMAND's output in CONTAINER into TARGET (0600), through a partial file."""
     folder = os.path.dirname(target)
     handle, partial = tempfile.mkstemp(prefix=".partial-", dir=folder)
     try:
         with os.fdopen(handle, "wb") as out:
             os.fchmod(out.fileno(), 0o600)
-            code, err = docker.stream(["exec", container] + command, stdout=out, timeout=timeout)
+            code, err = docker.stream(["exec"] + list(env) + [container] + command, stdout=out, timeout=timeout)
             out.flush()
             os.fsync(out.fileno())
         if code != 0:
@@ -176,10 +185,10 @@ def dump(docker, container, command, target, timeout):
             os.unlink(partial)
 
 
-def restore(docker, container, command, source, timeout):
+def restore(docker, container, command, source, timeout, env=()):
     with open(source, "rb") as data:
         try:
-            code, err = docker.stream(["exec", "-i", container] + command, stdin=data, timeout=timeout)
+            code, err = docker.stream(["exec", "-i"] + list(env) + [container] + command, stdin=data, timeout=timeout)
         except subprocess.TimeoutExpired:
             raise DumpError("restoring %s into %s took longer than %d s" % (source, container, timeout))
     if code != 0:
@@ -215,6 +224,7 @@ def main():
             state=dict(type="str", choices=["dump", "restore"], default="dump"),
             dump_command=dict(type="list", elements="str"),
             restore_command=dict(type="list", elements="str"),
+            env=dict(type="dict", default={}),
             backup_dir=dict(type="path", required=True),
             label=dict(type="str", default="manual"),
             suffix=dict(type="str", default="dump"),
@@ -232,13 +242,13 @@ def main():
         if p["state"] == "restore":
             source = chosen_backup(p["backup_dir"], p["restore_from"])
             if not module.check_mode:
-                restore(Docker(module), p["container"], p["restore_command"], source, p["timeout"])
+                restore(Docker(module), p["container"], p["restore_command"], source, p["timeout"], exec_env(p["env"]))
             module.exit_json(changed=True, backup=source, size=os.path.getsize(source), removed=[])
         target = backup_name(p["backup_dir"], p["label"], p["suffix"])
         if module.check_mode:
             module.exit_json(changed=True, backup=target, size=0, removed=[])
         ensure_folder(p["backup_dir"], "0700")
-        size = dump(Docker(module), p["container"], p["dump_command"], target, p["timeout"])
+        size = dump(Docker(module), p["container"], p["dump_command"], target, p["timeout"], exec_env(p["env"]))
         removed = rotate(p["backup_dir"], p["label"], p["keep"])
     except (DumpError, FileProblem, OSError) as error:
         module.fail_json(msg=str(error))

@@ -114,8 +114,6 @@ checksum:
 import hashlib
 import os
 import re
-import secrets as random_source
-import string
 
 from ansible.module_utils.basic import AnsibleModule
 from ansible.module_utils.six.moves.urllib.parse import quote
@@ -126,27 +124,9 @@ from ansible_collections.djangodocker.deploy.plugins.module_utils.host_files imp
     ensure_folder,
     read_bytes,
 )
+from ansible_collections.djangodocker.deploy.plugins.module_utils.secret_values import generate, secret_problem
 
 NAME = re.compile(r"^[a-z][a-z0-9_]{0,40}$")
-# Printable ASCII without whitespace, quotes, backslash or backtick: what a URL
-# (percent-encoded), an option file (quoted), an environment file and a
-# server's configuration line all keep as it is.
-ALLOWED = re.compile(r"^[A-Za-z0-9!#$%&()*+,\-./:;<=>?@\[\]^_{|}~]{8,128}$")
-GENERATED = string.ascii_letters + string.digits
-
-
-def secret_problem(name, value):
-    """Why VALUE cannot be the secret NAME, or None (the value is never named)."""
-    if ALLOWED.match(value):
-        return None
-    if len(value) < 8 or len(value) > 128:
-        return "%s must be 8 to 128 characters long" % name
-    return ("%s holds a character that cannot be used (allowed: printable ASCII without spaces, "
-            "quotes, backslash or backtick)" % name)
-
-
-def generate():
-    return "".join(random_source.choice(GENERATED) for dummy in range(32))
 
 
 def kept_value(path):

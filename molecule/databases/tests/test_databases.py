@@ -42,7 +42,7 @@ def test_the_database_port_is_not_reachable_from_outside_the_host(host):
 
 def test_no_secret_is_in_any_container_configuration_or_image(host):
     name = engine(host)
-    password = host.check_output(f"cat /srv/databases/{name}/secrets/password")
+    password = host.check_output(f"cat /srv/databases/{name}/apps/bookshelf/password")
     assert len(password) == 32
     # The app reads DATABASE_URL from its environment file, on the host.
     assert "DATABASE_URL=" in host.check_output("cat /srv/django/bookshelf/env/*.env")
@@ -51,11 +51,12 @@ def test_no_secret_is_in_any_container_configuration_or_image(host):
     history = host.check_output("docker history --no-trunc $(docker inspect -f '{{.Config.Image}}' bookshelf)")
     assert password not in inspected and password not in history
     assert oct(host.file(f"/srv/databases/{name}/secrets").mode) == "0o700"
+    assert oct(host.file(f"/srv/databases/{name}/apps/bookshelf").mode) == "0o700"
 
 
 def test_the_first_release_dumped_before_migrating(host):
     name = engine(host)
-    dumps = host.check_output(f"ls /srv/databases/{name}/backups").split()
+    dumps = host.check_output(f"ls /srv/databases/{name}/backups/bookshelf").split()
     assert any(d.endswith("-pre-migrate." + ("dump" if name == "postgresql" else "sql")) for d in dumps), dumps
 
 
@@ -65,7 +66,7 @@ def test_scheduled_backups_run_by_the_timer_and_keep_two(host):
     assert host.service(f"{unit}.timer").is_enabled and host.service(f"{unit}.timer").is_running
     for dummy in range(3):
         host.check_output(f"systemctl start {unit}.service")
-    folder = f"/srv/databases/{name}/backups"
+    folder = f"/srv/databases/{name}/backups/bookshelf"
     scheduled = sorted(f for f in host.check_output(f"ls {folder}").split() if "-scheduled." in f)
     assert len(scheduled) == 2, scheduled
     newest = f"{folder}/{scheduled[-1]}"

@@ -44,9 +44,12 @@ def database_from_url(url, conn_max_age=0):
     }
 
 
-def cache_from_url(url):
-    """Django's own Redis cache backend at URL (redis://:password@host:port/db)."""
-    return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+def cache_from_url(url, prefix=""):
+    """Django's own Redis cache backend at URL (redis://:password@host:port/db), its keys under PREFIX."""
+    cache = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+    if prefix:
+        cache["KEY_PREFIX"] = prefix
+    return cache
 
 
 def mysql_driver():

@@ -79,3 +79,16 @@ def test_a_failed_restore_and_a_missing_backup_are_clear_errors(fake_docker, run
 def test_check_mode_dumps_nothing(fake_docker, run_module, capsys):
     result = run_module(module.main, dump_args(fake_docker, ["echo", "x"], _ansible_check_mode=True), capsys)
     assert result["changed"] and not (fake_docker / "backups").exists()
+
+
+def test_the_commands_get_the_names_they_are_given(tmp_path, run_module, capsys, monkeypatch):
+    calls = []
+
+    def stream(self, args, stdin=None, stdout=None, timeout=None):
+        calls.append(args)
+        stdout.write(b"dumped")
+        return 0, b""
+
+    monkeypatch.setattr(module.Docker, "stream", stream)
+    run_module(module.main, dump_args(tmp_path, ["sh", "-c", "dump"], env={"DJANGODOCKER_DB": "shop"}), capsys)
+    assert calls == [["exec", "-e", "DJANGODOCKER_DB=shop", "db", "sh", "-c", "dump"]]
