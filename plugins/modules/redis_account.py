@@ -15,7 +15,7 @@ description:
     (C(DJANGODOCKER_REDIS_PREFIX), the app's name) into C(<root>/apps/<app>/client.env) (0600). So one
     app's cache, sessions and Celery queues are not another's. (Redis ACL key patterns would break
     Celery's unprefixed keys; the apps share the server's password.)
-  - A host made by an earlier version gave every app database 0 (C(<root>/client.env)): an app that ran
+  - A host made by an earlier version gave every app database 0 (C(<root>/client.env)); an app that ran
     there keeps 0, without a prefix (its keys are there); 0 is then not given to a new app.
   - An error, before anything changes, when every database number is taken.
   - Nothing secret is in the result.
