@@ -61,9 +61,14 @@ options:
     type: int
     default: 7
   restore_from:
-    description: The backup to restore (a path, or a name in O(backup_dir)); empty is the newest.
+    description: The backup to restore (a path, or a name in O(backup_dir)); empty is the newest not of O(skip_labels).
     type: str
     default: ""
+  skip_labels:
+    description: Labels of backups an empty O(restore_from) never picks (the safety dump made just before a restore).
+    type: list
+    elements: str
+    default: []
   timeout:
     description: Seconds the dump or restore may take.
     type: int
@@ -205,13 +210,14 @@ def rotate(folder, label, keep):
     return removed
 
 
-def chosen_backup(folder, restore_from):
+def chosen_backup(folder, restore_from, skip_labels=()):
     if restore_from:
         path = restore_from if os.path.isabs(restore_from) else os.path.join(folder, restore_from)
         if not os.path.isfile(path):
             raise DumpError("no backup %s (the backups are in %s)" % (path, folder))
         return path
-    existing = backups_in(folder)
+    existing = [path for path in backups_in(folder)
+                if BACKUP.match(os.path.basename(path)).group("label") not in skip_labels]
     if not existing:
         raise DumpError("no backup to restore in %s" % folder)
     return max(existing, key=lambda path: os.path.basename(path)[:22])
@@ -230,6 +236,7 @@ def main():
             suffix=dict(type="str", default="dump"),
             keep=dict(type="int", default=7),
             restore_from=dict(type="str", default=""),
+            skip_labels=dict(type="list", elements="str", default=[]),
             timeout=dict(type="int", default=3600),
         ),
         required_if=[("state", "dump", ["dump_command"]), ("state", "restore", ["restore_command"])],
@@ -240,7 +247,7 @@ def main():
         module.fail_json(msg="label may hold letters, digits, _ . - and suffix letters and digits only")
     try:
         if p["state"] == "restore":
-            source = chosen_backup(p["backup_dir"], p["restore_from"])
+            source = chosen_backup(p["backup_dir"], p["restore_from"], p["skip_labels"])
             if not module.check_mode:
                 restore(Docker(module), p["container"], p["restore_command"], source, p["timeout"], exec_env(p["env"]))
             module.exit_json(changed=True, backup=source, size=os.path.getsize(source), removed=[])

@@ -63,6 +63,10 @@ def test_restore_streams_the_newest_backup_into_the_command(fake_docker, run_mod
     assert result["backup"] == newest and target.read_text() == "new\n"
     by_name = run_module(module.main, dict(restore, restore_from=os.path.basename(newest)), capsys)
     assert by_name["backup"] == newest
+    # The safety dump of the state before a restore is never "the newest" to restore.
+    safety = run_module(module.main, dump_args(fake_docker, ["echo", "now"], label="pre-restore"), capsys)["backup"]
+    skipped = run_module(module.main, dict(restore, skip_labels=["pre-restore"]), capsys)
+    assert skipped["backup"] == newest and run_module(module.main, restore, capsys)["backup"] == safety
 
 
 def test_a_failed_restore_and_a_missing_backup_are_clear_errors(fake_docker, run_module, capsys):
