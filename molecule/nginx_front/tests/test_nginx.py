@@ -33,10 +33,18 @@ def test_https_chain_verifies_with_the_test_ca(host):
     assert re.search(r"^Server: nginx\r?$", headers, re.M | re.I)  # no version
 
 
-def test_http_redirects_to_https_when_enabled(host):
+def test_http_redirects_to_https_by_default_with_a_certificate(host):
     headers = curl(host, "-D - -o /dev/null http://alpha.test/notes/?x=1")
     assert headers.startswith("HTTP/1.1 301")
     assert re.search(r"^Location: https://alpha.test/notes/\?x=1", headers, re.M | re.I)
+
+
+def test_cookies_are_secure_over_https_only_sites(host):
+    secure = curl(host, f"--cacert {ca_on_host(host)} -D - -o /dev/null https://alpha.test/admin/login/")
+    assert re.search(r"^Set-Cookie: csrftoken=[^\r\n]*; Secure", secure, re.M | re.I), secure
+    # beta has no certificate: its cookies must work over HTTP.
+    plain = curl(host, "-D - -o /dev/null http://beta.test/admin/login/")
+    assert re.search(r"^Set-Cookie: csrftoken=", plain, re.M | re.I) and "Secure" not in plain, plain
 
 
 def test_two_apps_share_the_port_by_name(host):
