@@ -184,6 +184,22 @@ def merged_config(current, options, remove_keys, merge, log_options=None):
     return config
 
 
+# Keys whose loss makes the engine start on other, empty storage: every
+# container, image and volume would seem gone.
+STORAGE_KEYS = ("data-root", "storage-driver")
+
+
+def storage_dropped(before_text, config):
+    """The STORAGE_KEYS the file sets that CONFIG would drop, with their values."""
+    try:
+        before = json.loads(before_text) if before_text else {}
+    except ValueError:
+        return {}
+    if not isinstance(before, dict):
+        return {}
+    return {key: before[key] for key in STORAGE_KEYS if key in before and key not in config}
+
+
 def config_text(config):
     return json.dumps(config, indent=2, sort_keys=True) + "\n"
 
@@ -276,6 +292,11 @@ def main():
     except FileProblem as error:
         module.fail_json(msg="%s. Fix it, or let the role own the whole file (docker_daemon_merge: false)." % error)
     config = merged_config(current, params["options"], params["remove_keys"], params["merge"], params["log_options"])
+    dropped = {} if params["merge"] else storage_dropped(before_text, config)
+    if dropped:
+        module.fail_json(msg="%s sets %s; writing the file without them (docker_daemon_merge: false) would start Docker on "
+                             "other, empty storage. Put them into docker_daemon_options. %s was not written." % (
+                                 path, ", ".join("%s %s" % (k, json.dumps(v)) for k, v in sorted(dropped.items())), path))
     text = config_text(config)
     config_reasons = []
     if before_text != text:

@@ -150,3 +150,15 @@ def test_the_previous_dropin_is_kept_for_the_rescue(paths, run_module, capsys):
     result = run_module(module.main, dict(paths, proxy={"http_proxy": "http://new.internal:3128"}), capsys)
     assert result["previous_dropin_existed"]
     assert "old.internal" in open(result["dropin_backup_file"]).read()
+
+
+def test_owning_the_whole_file_never_drops_a_hand_set_data_root(paths, run_module, capsys):
+    os.makedirs(os.path.dirname(paths["path"]))
+    with open(paths["path"], "w") as handle:
+        handle.write('{"data-root": "/data/docker", "debug": true}\n')
+    refused = run_module(module.main, dict(paths, options={"debug": False}, merge=False), capsys)
+    assert refused["failed"] and 'data-root "/data/docker"' in refused["msg"] and "docker_daemon_options" in refused["msg"]
+    with open(paths["path"]) as handle:
+        assert "/data/docker" in handle.read()
+    kept = run_module(module.main, dict(paths, options={"data-root": "/data/docker"}, merge=False), capsys)
+    assert kept["changed"] and kept["config"] == {"data-root": "/data/docker"}
