@@ -12,9 +12,11 @@ version_added: 0.2.0
 description:
   - O(state=backup) copies the database with SQLite's online backup API (a consistent copy
     even while the app writes) into O(backup_dir) as C(db-<date>-<time>-<microseconds>-<label>.sqlite3), and keeps
-    the newest O(keep) backups. Nothing happens when there is no database yet.
+    the newest O(keep) backups. Nothing happens when there is no database yet. The copy goes through a hidden
+    partial file, checked with C(PRAGMA integrity_check) and synced before it gets its name: a failed copy never
+    looks like a backup. Backups are root's (folder 0700, files 0600), out of the app's reach.
   - O(state=restore) puts a backup (O(restore_from), or the newest) back into the database
-    with the same API.
+    with the same API, after checking it the same way.
 author: djangodocker.deploy developers (!UNKNOWN)
 extends_documentation_fragment:
   - djangodocker.deploy.attributes
@@ -29,7 +31,7 @@ options:
     type: path
     required: true
   backup_dir:
-    description: Where backups are kept (created, mode 0750).
+    description: Where backups are kept (root's, 0700; outside the folder the app writes).
     type: path
     required: true
   state:
@@ -103,6 +105,19 @@ def backups_in(folder):
     return [os.path.join(folder, n) for n in sorted(names) if NAME.match(n)]
 
 
+class BackupError(Exception):
+    """A copy that is not a sound database; the message says which."""
+
+
+def integrity(path):
+    """SQLite's own check of the database at PATH: 'ok', or what it found."""
+    connection = sqlite3.connect("file:%s?mode=ro" % path, uri=True)
+    try:
+        return "; ".join(row[0] for row in connection.execute("PRAGMA integrity_check").fetchall())
+    finally:
+        connection.close()
+
+
 def copy_database(source, target):
     """A consistent copy of the sqlite database SOURCE into TARGET (SQLite's backup API)."""
     src = sqlite3.connect("file:%s?mode=ro" % source, uri=True)
@@ -114,6 +129,23 @@ def copy_database(source, target):
             dst.close()
     finally:
         src.close()
+
+
+def checked_copy(source, target):
+    """Copy SOURCE into TARGET through a hidden partial file in its folder, checked with PRAGMA
+    integrity_check and synced before it gets its name: a failed copy never looks like a backup."""
+    partial = os.path.join(os.path.dirname(target), ".partial-" + os.path.basename(target))
+    try:
+        copy_database(source, partial)
+        found = integrity(partial)
+        if found != "ok":
+            raise BackupError("the copy of %s is not sound (%s)" % (source, found))
+        with open(partial, "rb") as handle:
+            os.fsync(handle.fileno())
+        os.replace(partial, target)
+    finally:
+        if os.path.exists(partial):
+            os.unlink(partial)
 
 
 def backup_name(folder, label):
@@ -153,7 +185,13 @@ def main():
             module.fail_json(msg="No backup to restore in %s%s" % (
                 p["backup_dir"], (" (%s does not exist)" % p["restore_from"]) if p["restore_from"] else ""))
         if not module.check_mode:
-            copy_database(source, p["database"])
+            try:
+                found = integrity(source)
+                if found != "ok":
+                    raise BackupError("%s is not a sound database (%s); nothing was restored" % (source, found))
+                copy_database(source, p["database"])
+            except (BackupError, sqlite3.Error) as error:
+                module.fail_json(msg="Restoring %s failed: %s" % (source, error))
             own(p["database"], p["uid"], 0o640)
         module.exit_json(changed=True, backup=source)
     if not os.path.isfile(p["database"]):
@@ -161,11 +199,15 @@ def main():
     target = backup_name(p["backup_dir"], p["label"])
     removed = []
     if not module.check_mode:
+        # Root's, out of the app's reach (the app writes its data folder, never its backups).
         if not os.path.isdir(p["backup_dir"]):
             os.makedirs(p["backup_dir"])
-            own(p["backup_dir"], p["uid"], 0o750)
-        copy_database(p["database"], target)
-        own(target, p["uid"], 0o640)
+        own(p["backup_dir"], 0, 0o700)
+        try:
+            checked_copy(p["database"], target)
+        except (BackupError, sqlite3.Error) as error:
+            module.fail_json(msg="The backup of %s failed: %s" % (p["database"], error))
+        own(target, 0, 0o600)
         existing = backups_in(p["backup_dir"])
         if p["keep"] > 0 and len(existing) > p["keep"]:
             for old in existing[:len(existing) - p["keep"]]:

@@ -30,7 +30,8 @@ def test_a_backup_restores_what_a_migration_dropped(tmp_path, run_module, capsys
     args = {"database": db, "backup_dir": str(tmp_path / "backups"), "label": "pre-migrate"}
     made = run_module(module.main, args, capsys)
     assert made["changed"] and made["backup"].endswith("-pre-migrate.sqlite3")
-    assert oct(os.stat(made["backup"]).st_mode & 0o777) == "0o640"
+    assert oct(os.stat(made["backup"]).st_mode & 0o777) == "0o600"
+    assert oct(os.stat(os.path.dirname(made["backup"])).st_mode & 0o777) == "0o700"
     sqlite3.connect(db).execute("drop table notes").connection.commit()
     restored = run_module(module.main, dict(args, state="restore", restore_from=made["backup"]), capsys)
     assert restored["backup"] == made["backup"]
@@ -69,3 +70,16 @@ def test_check_mode_writes_nothing(tmp_path, run_module, capsys):
     result = run_module(module.main, {"database": db, "backup_dir": str(tmp_path / "b"),
                                       "_ansible_check_mode": True}, capsys)
     assert result["changed"] and not os.path.exists(tmp_path / "b")
+
+
+def test_a_copy_that_is_not_sound_never_becomes_a_backup_nor_is_restored(tmp_path, run_module, capsys, monkeypatch):
+    database = tmp_path / "db.sqlite3"
+    sqlite3.connect(str(database)).execute("create table t (x)").connection.commit()
+    monkeypatch.setattr(module, "integrity", lambda path: "row 3 missing from index")
+    args = {"database": str(database), "backup_dir": str(tmp_path / "backups"), "label": "pre-migrate"}
+    failed = run_module(module.main, args, capsys)
+    assert failed["failed"] and "not sound" in failed["msg"] and os.listdir(tmp_path / "backups") == []
+    bad = tmp_path / "bad.sqlite3"
+    bad.write_bytes(database.read_bytes())
+    refused = run_module(module.main, dict(args, state="restore", restore_from=str(bad)), capsys)
+    assert refused["failed"] and "nothing was restored" in refused["msg"]
