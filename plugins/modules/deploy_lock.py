@@ -31,6 +31,12 @@ options:
     type: str
     choices: [acquired, released]
     default: acquired
+  unique:
+    description:
+      - Make O(holder) this run's own by adding a random word to it (returned as RV(holder), to give the lock back
+        with). Without it, two runs that name the same holder would both hold the lock.
+    type: bool
+    default: false
 """
 
 EXAMPLES = r"""
@@ -49,11 +55,17 @@ held_by:
   description: When the call failed because another process of this O(controller) holds the lock, what the lock says.
   returned: failure
   type: dict
+holder:
+  description: The holder the lock names (with O(unique), the one to give it back with).
+  returned: state=acquired
+  type: str
 taken_over:
   description: The holder of a lock that was taken over.
   returned: when a stale lock was taken over
   type: str
 """
+
+import secrets
 
 from ansible.module_utils.basic import AnsibleModule
 
@@ -64,18 +76,21 @@ def main():
     module = AnsibleModule(
         argument_spec=dict(
             state=dict(type="str", choices=["acquired", "released"], default="acquired"),
+            unique=dict(type="bool", default=False),
             **LOCK_OPTIONS
         ),
         supports_check_mode=True,
     )
     p = module.params
+    holder = "%s (run %s)" % (p["holder"], secrets.token_hex(4)) if p["unique"] and p["state"] == "acquired" \
+        else p["holder"]
     if module.check_mode:
-        module.exit_json(changed=False, waited=0.0)
+        module.exit_json(changed=False, waited=0.0, holder=holder)
     if p["state"] == "released":
-        module.exit_json(changed=release(p["path"], p["holder"]))
-    waited, taken_over = take(module, p["path"], p["holder"], p["timeout"], p["stale_after"], p["controller"], p["pid"],
+        module.exit_json(changed=release(p["path"], holder))
+    waited, taken_over = take(module, p["path"], holder, p["timeout"], p["stale_after"], p["controller"], p["pid"],
                               p["take_over"])
-    result = dict(changed=True, waited=round(waited, 1))
+    result = dict(changed=True, waited=round(waited, 1), holder=holder)
     if taken_over:
         result["taken_over"] = taken_over
     module.exit_json(**result)

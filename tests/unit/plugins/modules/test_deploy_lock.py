@@ -118,3 +118,14 @@ def test_only_the_holder_releases(tmp_path, run_module, capsys):
     assert other["changed"] is False and os.path.exists(path)
     mine = run_module(module.main, {"path": path, "holder": "run-a", "state": "released"}, capsys)
     assert mine["changed"] is True and not os.path.exists(path)
+
+
+def test_two_runs_naming_the_same_holder_do_not_both_hold_a_unique_lock(tmp_path, run_module, capsys):
+    path = str(tmp_path / "front.lock")
+    args = {"path": path, "holder": "nginx_front on web1", "unique": True, "timeout": 0}
+    first = run_module(module.main, args, capsys)
+    assert first["changed"] and first["holder"].startswith("nginx_front on web1 (run ")
+    second = run_module(module.main, args, capsys)
+    assert second["failed"] and first["holder"] in second["msg"]
+    released = run_module(module.main, {"path": path, "holder": first["holder"], "state": "released"}, capsys)
+    assert released["changed"] and not os.path.exists(path)
