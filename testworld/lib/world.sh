@@ -66,7 +66,8 @@ build_apt_mirror() {
 build_pypi_mirror() {
   local out="$DJD_STATE/mirror" want stamp
   mkdir -p "$out"
-  local reqs=("$DJD_ROOT"/testworld/pypi-*.txt "$DJD_ROOT"/examples/*/requirements*.txt
+  local reqs=("$DJD_ROOT"/testworld/pypi-*.txt "$DJD_ROOT"/roles/django_app/files/tools/*.txt
+              "$DJD_ROOT"/examples/*/requirements*.txt
               "$DJD_ROOT"/examples/*/requirements/*.txt "$DJD_ROOT"/examples/*/constraints.txt)
   want=$(content_hash "${reqs[@]}" "$DJD_ROOT/testworld/make_simple_index.py")
   stamp="$out/pypi/.built"
@@ -82,6 +83,16 @@ build_pypi_mirror() {
         --platform manylinux_2_17_x86_64 --platform manylinux2014_x86_64 \
         -r pypi-requirements.txt 2> >(grep -v "^WARNING: Location" >&2)) \
         || die "pip download for Python $py failed"
+      # The role's own tools, as it installs them: pinned, every file hashed
+      # (one run each: hash checking covers a whole run).
+      local tools
+      for tools in "$DJD_ROOT"/roles/django_app/files/tools/*.txt; do
+        pip download -q --disable-pip-version-check --require-hashes -d "$out/pypi/packages" --only-binary=:all: \
+          --implementation cp --python-version "$py" --platform manylinux_2_28_x86_64 \
+          --platform manylinux_2_17_x86_64 --platform manylinux2014_x86_64 \
+          -r "$tools" 2> >(grep -v "^WARNING: Location" >&2) \
+          || die "pip download of $(basename "$tools") for Python $py failed"
+      done
     done
     python3 "$DJD_ROOT/testworld/make_simple_index.py" "$out/pypi"
     echo "$want" > "$stamp"

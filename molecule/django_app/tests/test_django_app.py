@@ -82,6 +82,33 @@ def test_secret_kept_on_host_and_out_of_the_image(host):
     assert secret not in image_env
 
 
+def test_the_index_configuration_and_build_files_never_reach_the_image(host):
+    """pip.conf (it may carry the index's credentials), the dependency files and the tools' pins stay in the
+    build's dependencies stage: the image has the virtualenv it made, not them, not even in a lower layer."""
+    image = host.check_output("docker inspect -f '{{.Config.Image}}' mysite")
+    history = host.check_output(f"docker history --no-trunc --format '{{{{.CreatedBy}}}}' {image}")
+    assert "/etc/pip.conf" not in history and "/tmp/deps" not in history and "/tmp/tools" not in history, history
+    assert "COPY --from=dependencies" in history or "/opt/venv" in history, history
+    found = host.run(f"docker run --rm --entrypoint ls {image} /etc/pip.conf /tmp/deps /tmp/tools")
+    assert found.rc != 0 and "No such file" in found.stderr, found.stdout
+    # The role's tools came from the hash-pinned files (files/tools/uwsgi.txt).
+    pins = os.path.join(os.environ["MOLECULE_PROJECT_DIRECTORY"], "roles/django_app/files/tools/uwsgi.txt")
+    with open(pins) as handle:
+        version = re.search(r"^pyuwsgi==(\S+)", handle.read(), re.M).group(1)
+    shown = host.check_output(f"docker run --rm --entrypoint python {image} -m pip show pyuwsgi")
+    assert f"Version: {version}" in shown, shown
+
+
+def test_the_base_images_id_is_recorded_in_the_release(host):
+    image = host.check_output("docker inspect -f '{{.Config.Image}}' mysite")
+    defaults = os.path.join(os.environ["MOLECULE_PROJECT_DIRECTORY"], "roles/django_app/defaults/main.yml")
+    with open(defaults) as handle:
+        base = re.search(r"^django_app_base_image: (\S+)", handle.read(), re.M).group(1)
+    base_id = host.check_output(f"docker image inspect -f '{{{{.Id}}}}' {base}")
+    recorded = host.check_output(f"docker run --rm --entrypoint cat {image} /app/djangodocker_deploy/base-image")
+    assert recorded == base_id and base_id.startswith("sha256:")
+
+
 def test_image_tagged_by_content_and_built_once(host):
     image = host.check_output("docker inspect -f '{{.Config.Image}}' mysite")
     assert re.fullmatch(r"mysite:[0-9a-f]{12}", image)
