@@ -1,0 +1,111 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: djangodocker.deploy contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+module: django_app_writers
+short_description: Stop every container of a Django app that may write its data, and start them again
+version_added: 0.9.0
+description:
+  - O(state=stopped) stops every running container the django_app role made for the app (the label
+    C(djangodocker.deploy.app=<app>): the web container, Celery's workers and beat, a next release) and
+    returns their names, for a restore or a move of the database that no write may slip past.
+  - O(state=started) starts the containers O(names) again (those a stop returned).
+author: djangodocker.deploy developers (!UNKNOWN)
+options:
+  app:
+    description: The app's name.
+    type: str
+    required: true
+  state:
+    description: Stop the app's running containers, or start the named ones.
+    type: str
+    choices: [stopped, started]
+    default: stopped
+  names:
+    description: With O(state=started), the containers to start.
+    type: list
+    elements: str
+    default: []
+  stop_timeout:
+    description: Seconds each container gets to stop (a worker finishes its task) before it is killed.
+    type: int
+    default: 60
+extends_documentation_fragment:
+  - djangodocker.deploy.attributes
+attributes:
+  check_mode:
+    support: full
+  diff_mode:
+    support: none
+"""
+
+EXAMPLES = r"""
+- name: Stop the app's writers
+  djangodocker.deploy.django_app_writers:
+    app: mysite
+  register: writers
+
+- name: Start them again
+  djangodocker.deploy.django_app_writers:
+    app: mysite
+    state: started
+    names: "{{ writers.names }}"
+"""
+
+RETURN = r"""
+names:
+  description: The containers stopped (or started), in the order they were.
+  returned: success
+  type: list
+  elements: str
+"""
+
+from ansible.module_utils.basic import AnsibleModule
+
+from ansible_collections.djangodocker.deploy.plugins.module_utils.docker_cli import Docker, DockerError
+
+
+def stop(docker, app, timeout, check_mode):
+    """The app's running containers, stopped (the web container last: workers stop taking tasks first)."""
+    names = docker.container_names("label=djangodocker.deploy.app=%s" % app, "status=running")
+    names = sorted(names, key=lambda name: (name == app, name))
+    if not check_mode:
+        for name in names:
+            docker.run("stop", "--time", str(timeout), name)
+    return names
+
+
+def start(docker, names, check_mode):
+    if not check_mode:
+        for name in names:
+            docker.run("start", name)
+    return list(names)
+
+
+def main():
+    module = AnsibleModule(
+        argument_spec=dict(
+            app=dict(type="str", required=True),
+            state=dict(type="str", choices=["stopped", "started"], default="stopped"),
+            names=dict(type="list", elements="str", default=[]),
+            stop_timeout=dict(type="int", default=60),
+        ),
+        supports_check_mode=True,
+    )
+    p, docker = module.params, Docker(module)
+    try:
+        if p["state"] == "stopped":
+            names = stop(docker, p["app"], p["stop_timeout"], module.check_mode)
+        else:
+            names = start(docker, p["names"], module.check_mode)
+    except DockerError as error:
+        module.fail_json(msg=str(error))
+    module.exit_json(changed=bool(names), names=names)
+
+
+if __name__ == "__main__":
+    main()

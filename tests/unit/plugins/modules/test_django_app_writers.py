@@ -1,0 +1,30 @@
+"""django_app_writers: every running container of the app stopped (web last), the same ones started again."""
+
+from ansible_collections.djangodocker.deploy.plugins.modules import django_app_writers as module
+
+
+def engine(monkeypatch, running):
+    calls = []
+    monkeypatch.setattr(module.Docker, "container_names",
+                        lambda self, *filters: list(running) if filters == ("label=djangodocker.deploy.app=mysite",
+                                                                             "status=running") else [])
+    monkeypatch.setattr(module.Docker, "run", lambda self, *args, **kwargs: calls.append(args) or "")
+    return calls
+
+
+def test_the_web_container_stops_last_and_the_same_ones_start_again(monkeypatch, run_module, capsys):
+    calls = engine(monkeypatch, ["mysite", "mysite-worker-abc", "mysite-beat"])
+    stopped = run_module(module.main, {"app": "mysite", "stop_timeout": 30}, capsys)
+    assert stopped["changed"] and stopped["names"] == ["mysite-beat", "mysite-worker-abc", "mysite"]
+    assert calls == [("stop", "--time", "30", name) for name in stopped["names"]]
+    del calls[:]
+    started = run_module(module.main, {"app": "mysite", "state": "started", "names": stopped["names"]}, capsys)
+    assert started["names"] == stopped["names"] and calls == [("start", name) for name in stopped["names"]]
+
+
+def test_nothing_running_changes_nothing_and_check_mode_stops_nothing(monkeypatch, run_module, capsys):
+    calls = engine(monkeypatch, [])
+    assert not run_module(module.main, {"app": "mysite"}, capsys)["changed"]
+    engine(monkeypatch, ["mysite"])
+    checked = run_module(module.main, {"app": "mysite", "_ansible_check_mode": True}, capsys)
+    assert checked["names"] == ["mysite"] and calls == []
