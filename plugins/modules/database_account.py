@@ -70,6 +70,9 @@ options:
     description: C(DATABASE_URL) with C({user}), C({password}) (percent-encoded) and C({name}) to fill in.
     type: str
     required: true
+  lock:
+    description: The app's deploy lock (recorded; the scheduled backups take it, so none runs during a release).
+    type: path
 extends_documentation_fragment:
   - djangodocker.deploy.attributes
 attributes:
@@ -292,7 +295,7 @@ def run(module, docker):
         client_env = "DATABASE_URL=%s\n" % p["url"].format(
             user=quote(account["user"], safe=""), password=quote(password, safe=""), name=account["name"])
     record = {"DB_NAME": account["name"], "DB_USER": account["user"], "BACKUP_DIR": account["backup_dir"],
-              "LEGACY": "1" if legacy else "0"}
+              "LEGACY": "1" if legacy else "0", "LOCK": p["lock"] or ""}
     result["reasons"] += service_accounts.write(root, app, record, client_env, module.check_mode)
     return result
 
@@ -310,6 +313,7 @@ def main():
             reserved_users=dict(type="list", elements="str", default=[]),
             admin_command=dict(type="list", elements="str", required=True),
             url=dict(type="str", required=True),
+            lock=dict(type="path"),
         ),
         supports_check_mode=True,
     )

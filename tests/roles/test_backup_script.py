@@ -40,14 +40,19 @@ def test_the_script_dumps_each_apps_database_once_keeps_the_newest_and_leaves_no
     """Run for real with `docker` a stand-in on PATH: three apps recorded (two of an earlier version's layout
     sharing one database), four runs, two kept of each, the hook called for each backup."""
     root = tmp_path / "srv"
-    for app, name, folder in (("shop", "shop", "backups/shop"), ("old1", "django", "backups"),
-                              ("old2", "django", "backups")):
+    app_root = tmp_path / "django" / "shop"
+    app_root.mkdir(parents=True)
+    lock = app_root / "deploy.lock"
+    for app, name, folder, app_lock in (("shop", "shop", "backups/shop", lock), ("old1", "django", "backups", ""),
+                                        ("old2", "django", "backups", "")):
         (root / "apps" / app).mkdir(parents=True)
         (root / "apps" / app / "account").write_text(
-            "BACKUP_DIR=%s\nDB_NAME=%s\nDB_USER=%s\nLEGACY=0\n" % (root / folder, name, name))
+            "BACKUP_DIR=%s\nDB_NAME=%s\nDB_USER=%s\nLEGACY=0\nLOCK=%s\n" % (root / folder, name, name, app_lock))
     script = render((ROLE / "templates/backup.sh.j2").read_text(), ansible_managed="managed", database_engine="postgresql",
                     database_container_name="postgresql", database_root=str(root),
-                    database__engine={"dump": ["sh", "-c", "echo dumped $DJANGODOCKER_DB as $DJANGODOCKER_DB_USER"],
+                    # The dump says whether the app's deploy lock is held while it runs.
+                    database__engine={"dump": ["sh", "-c", "echo dumped $DJANGODOCKER_DB as $DJANGODOCKER_DB_USER; "
+                                               "grep -c 'scheduled backup' %s 2>/dev/null || true" % lock],
                                       "suffix": "dump"},
                     database_backup_keep=2, database_backup_hook=f"echo >> {tmp_path}/hooked")
     (tmp_path / "backup.sh").write_text(script)
@@ -60,8 +65,9 @@ def test_the_script_dumps_each_apps_database_once_keeps_the_newest_and_leaves_no
     env = {"PATH": f"{bin_dir}:/usr/bin:/bin"}
     for dummy in range(4):
         subprocess.run(["sh", str(tmp_path / "backup.sh")], env=env, check=True, capture_output=True)
-    for folder, name in (("backups/shop", "shop"), ("backups", "django")):
+    for folder, name, locked in (("backups/shop", "shop", "1\n"), ("backups", "django", "")):
         kept = sorted(p.name for p in (root / folder).iterdir() if p.is_file())
         assert len(kept) == 2 and all(n.endswith("-scheduled.dump") for n in kept), kept
-        assert (root / folder / kept[-1]).read_text() == "dumped %s as %s\n" % (name, name)
+        assert (root / folder / kept[-1]).read_text() == "dumped %s as %s\n%s" % (name, name, locked)
+    assert not lock.exists()
     assert len((tmp_path / "hooked").read_text().splitlines()) == 8
