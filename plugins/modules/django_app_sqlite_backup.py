@@ -44,7 +44,7 @@ options:
     type: str
     default: manual
   keep:
-    description: How many backups to keep (the newest); 0 keeps all.
+    description: How many backups of the label to keep (the newest); 0 keeps all.
     type: int
     default: 5
   restore_from:
@@ -86,81 +86,18 @@ removed:
   elements: str
 """
 
-import datetime
 import os
 import re
-import sqlite3
 
 from ansible.module_utils.basic import AnsibleModule
 
-NAME = re.compile(r"^db-\d{8}-\d{6}-\d{6}-[\w.-]+\.sqlite3$")
-
-
-def backups_in(folder):
-    """The backups in FOLDER, oldest first (their names sort by time)."""
-    try:
-        names = os.listdir(folder)
-    except FileNotFoundError:
-        return []
-    return [os.path.join(folder, n) for n in sorted(names) if NAME.match(n)]
-
-
-class BackupError(Exception):
-    """A copy that is not a sound database; the message says which."""
-
-
-def integrity(path):
-    """SQLite's own check of the database at PATH: 'ok', or what it found."""
-    connection = sqlite3.connect("file:%s?mode=ro" % path, uri=True)
-    try:
-        return "; ".join(row[0] for row in connection.execute("PRAGMA integrity_check").fetchall())
-    finally:
-        connection.close()
-
-
-def copy_database(source, target):
-    """A consistent copy of the sqlite database SOURCE into TARGET (SQLite's backup API)."""
-    src = sqlite3.connect("file:%s?mode=ro" % source, uri=True)
-    try:
-        dst = sqlite3.connect(target)
-        try:
-            src.backup(dst)
-        finally:
-            dst.close()
-    finally:
-        src.close()
-
-
-def checked_copy(source, target):
-    """Copy SOURCE into TARGET through a hidden partial file in its folder, checked with PRAGMA
-    integrity_check and synced before it gets its name: a failed copy never looks like a backup."""
-    partial = os.path.join(os.path.dirname(target), ".partial-" + os.path.basename(target))
-    try:
-        copy_database(source, partial)
-        found = integrity(partial)
-        if found != "ok":
-            raise BackupError("the copy of %s is not sound (%s)" % (source, found))
-        with open(partial, "rb") as handle:
-            os.fsync(handle.fileno())
-        os.replace(partial, target)
-    finally:
-        if os.path.exists(partial):
-            os.unlink(partial)
-
-
-def backup_name(folder, label):
-    """A new backup's path; names sort by time (to the microsecond)."""
-    while True:
-        stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M%S-%f")
-        path = os.path.join(folder, "db-%s-%s.sqlite3" % (stamp, label))
-        if not os.path.exists(path):
-            return path
-
-
-def own(path, uid, mode):
-    os.chmod(path, mode)
-    if os.geteuid() == 0:
-        os.chown(path, uid, uid)
+from ansible_collections.djangodocker.deploy.plugins.module_utils.sqlite_backup import (
+    BackupError,
+    back_up,
+    backup_name,
+    backups_in,
+    restore,
+)
 
 
 def main():
@@ -179,41 +116,23 @@ def main():
     p = module.params
     if not re.match(r"^[\w.-]+$", p["label"]):
         module.fail_json(msg="label may hold letters, digits, _ . - only (got %r)" % p["label"])
-    if p["state"] == "restore":
-        source = p["restore_from"] or (backups_in(p["backup_dir"]) or [None])[-1]
-        if source is None or not os.path.isfile(source):
-            module.fail_json(msg="No backup to restore in %s%s" % (
-                p["backup_dir"], (" (%s does not exist)" % p["restore_from"]) if p["restore_from"] else ""))
-        if not module.check_mode:
-            try:
-                found = integrity(source)
-                if found != "ok":
-                    raise BackupError("%s is not a sound database (%s); nothing was restored" % (source, found))
-                copy_database(source, p["database"])
-            except (BackupError, sqlite3.Error) as error:
-                module.fail_json(msg="Restoring %s failed: %s" % (source, error))
-            own(p["database"], p["uid"], 0o640)
-        module.exit_json(changed=True, backup=source)
-    if not os.path.isfile(p["database"]):
-        module.exit_json(changed=False, backup="", removed=[])
-    target = backup_name(p["backup_dir"], p["label"])
-    removed = []
-    if not module.check_mode:
-        # Root's, out of the app's reach (the app writes its data folder, never its backups).
-        if not os.path.isdir(p["backup_dir"]):
-            os.makedirs(p["backup_dir"])
-        own(p["backup_dir"], 0, 0o700)
-        try:
-            checked_copy(p["database"], target)
-        except (BackupError, sqlite3.Error) as error:
-            module.fail_json(msg="The backup of %s failed: %s" % (p["database"], error))
-        own(target, 0, 0o600)
-        existing = backups_in(p["backup_dir"])
-        if p["keep"] > 0 and len(existing) > p["keep"]:
-            for old in existing[:len(existing) - p["keep"]]:
-                os.unlink(old)
-                removed.append(old)
-    module.exit_json(changed=True, backup=target, removed=removed)
+    try:
+        if p["state"] == "restore":
+            source = p["restore_from"] or (backups_in(p["backup_dir"]) or [None])[-1]
+            if source is None or not os.path.isfile(source):
+                module.fail_json(msg="No backup to restore in %s%s" % (
+                    p["backup_dir"], (" (%s does not exist)" % p["restore_from"]) if p["restore_from"] else ""))
+            if not module.check_mode:
+                restore(source, p["database"], p["uid"])
+            module.exit_json(changed=True, backup=source)
+        if not os.path.isfile(p["database"]):
+            module.exit_json(changed=False, backup="", removed=[])
+        if module.check_mode:
+            module.exit_json(changed=True, backup=backup_name(p["backup_dir"], p["label"]), removed=[])
+        made, removed = back_up(p["database"], p["backup_dir"], p["label"], p["keep"])
+    except (BackupError, OSError) as error:
+        module.fail_json(msg=str(error))
+    module.exit_json(changed=True, backup=made, removed=removed)
 
 
 if __name__ == "__main__":

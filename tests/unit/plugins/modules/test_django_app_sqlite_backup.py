@@ -75,7 +75,8 @@ def test_check_mode_writes_nothing(tmp_path, run_module, capsys):
 def test_a_copy_that_is_not_sound_never_becomes_a_backup_nor_is_restored(tmp_path, run_module, capsys, monkeypatch):
     database = tmp_path / "db.sqlite3"
     sqlite3.connect(str(database)).execute("create table t (x)").connection.commit()
-    monkeypatch.setattr(module, "integrity", lambda path: "row 3 missing from index")
+    from ansible_collections.djangodocker.deploy.plugins.module_utils import sqlite_backup
+    monkeypatch.setattr(sqlite_backup, "integrity", lambda path: "row 3 missing from index")
     args = {"database": str(database), "backup_dir": str(tmp_path / "backups"), "label": "pre-migrate"}
     failed = run_module(module.main, args, capsys)
     assert failed["failed"] and "not sound" in failed["msg"] and os.listdir(tmp_path / "backups") == []
@@ -83,3 +84,18 @@ def test_a_copy_that_is_not_sound_never_becomes_a_backup_nor_is_restored(tmp_pat
     bad.write_bytes(database.read_bytes())
     refused = run_module(module.main, dict(args, state="restore", restore_from=str(bad)), capsys)
     assert refused["failed"] and "nothing was restored" in refused["msg"]
+
+
+def test_the_timers_script_is_the_same_code_rotating_per_label(tmp_path, capsys):
+    from ansible_collections.djangodocker.deploy.plugins.module_utils import sqlite_backup
+    database = tmp_path / "db.sqlite3"
+    sqlite3.connect(str(database)).execute("create table t (x)").connection.commit()
+    folder = tmp_path / "backups"
+    sqlite_backup.back_up(str(database), str(folder), "pre-migrate", 5)
+    for dummy in range(3):
+        assert sqlite_backup.cli([str(database), str(folder), "--label", "scheduled", "--keep", "2"]) == 0
+    names = sorted(os.listdir(folder))
+    assert len([n for n in names if n.endswith("-scheduled.sqlite3")]) == 2
+    assert len([n for n in names if n.endswith("-pre-migrate.sqlite3")]) == 1
+    assert "backed up to" in capsys.readouterr().out
+    assert sqlite_backup.cli([str(tmp_path / "none.sqlite3"), str(folder)]) == 0
