@@ -148,3 +148,17 @@ def test_django_errors_reach_docker_logs(host):
     assert code == "400"
     logs = host.run("docker logs --since 5m mysite")
     assert "Invalid HTTP_HOST header: 'not-allowed.invalid'" in logs.stdout + logs.stderr
+
+
+def test_the_sqlite_backup_timer_makes_checked_root_only_backups(host):
+    unit = "djangodocker-backup-mysite"
+    assert host.service(f"{unit}.timer").is_enabled and host.service(f"{unit}.timer").is_running
+    host.check_output(f"systemctl start {unit}.service")
+    folder = host.file("/srv/django/mysite/backups")
+    assert folder.mode == 0o700 and folder.user == "root"
+    scheduled = sorted(n for n in host.check_output("ls /srv/django/mysite/backups").split() if "-scheduled." in n)
+    assert scheduled, host.check_output(f"journalctl -u {unit}.service --no-pager | tail -5")
+    newest = f"/srv/django/mysite/backups/{scheduled[-1]}"
+    assert host.file(newest).mode == 0o600
+    check = f"import sqlite3; print(sqlite3.connect('file:{newest}?mode=ro', uri=True).execute('PRAGMA integrity_check').fetchone()[0])"
+    assert host.check_output(f'python3 -c "{check}"') == "ok"
