@@ -178,6 +178,51 @@ def dependencies(project, requirements_file):
                          "requirements file (e.g. requirements/production.txt)." % project)
 
 
+def git_folder(project):
+    """(the repository's top folder, its git folder) that holds PROJECT, or (None, None)."""
+    folder = os.path.abspath(project)
+    while True:
+        dot_git = os.path.join(folder, ".git")
+        if os.path.isdir(dot_git):
+            return folder, dot_git
+        if os.path.isfile(dot_git):
+            # A worktree or a submodule: "gitdir: <path>"; a worktree's config is in its common folder.
+            text = read_text(dot_git) or ""
+            if text.startswith("gitdir:"):
+                gitdir = os.path.normpath(os.path.join(folder, text[len("gitdir:"):].strip()))
+                common = (read_text(os.path.join(gitdir, "commondir")) or "").strip()
+                return folder, os.path.normpath(os.path.join(gitdir, common)) if common else gitdir
+        parent = os.path.dirname(folder)
+        if parent == folder:
+            return None, None
+        folder = parent
+
+
+def origin_url(git_dir):
+    """The url of the remote "origin" in GIT_DIR's config, or ''."""
+    section = None
+    for line in (read_text(os.path.join(git_dir, "config")) or "").splitlines():
+        line = line.strip()
+        if line.startswith("["):
+            section = line
+        elif section in ('[remote "origin"]',) and re.match(r"^url\s*=", line):
+            return line.split("=", 1)[1].strip()
+    return ""
+
+
+def identity(project):
+    """Which project this is, the same from any clone of it: its git remote origin (without credentials or
+    .git) and its folder in the repository ("git:<url>#<folder>"); '' outside a repository with an origin."""
+    top, git_dir = git_folder(project)
+    url = origin_url(git_dir) if git_dir else ""
+    if not url:
+        return ""
+    url = re.sub(r"^([a-z+]+://)[^/@]*@", r"\1", url)  # credentials
+    url = re.sub(r"(\.git)?/*$", "", url)
+    where = os.path.relpath(os.path.abspath(project), top).replace(os.sep, "/")
+    return "git:%s#%s" % (url, "" if where == "." else where)
+
+
 def describe(project, requirements_file="", wanted_settings=""):
     """Everything the role needs to know about PROJECT, or a ProjectProblem."""
     if not os.path.isdir(project):
@@ -187,4 +232,5 @@ def describe(project, requirements_file="", wanted_settings=""):
         "manage_dir": folder,
         "settings_module": settings_module(project, folder, wanted_settings),
         "dependencies": dependencies(project, requirements_file),
+        "identity": identity(project),
     }

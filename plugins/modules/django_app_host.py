@@ -71,6 +71,14 @@ options:
     type: list
     elements: path
     default: []
+  project:
+    description:
+      - Which project the app is (its git remote and folder in the repository); kept in C(<root>/project).
+        Another project that comes with the same app name is an error before anything changes (two
+        folders called C(backend) would take each other over). Empty (a project outside a repository with
+        an origin) is not checked.
+    type: str
+    default: ""
   container_name:
     description: The app's container; empty skips the check for a container the role did not make.
     type: str
@@ -271,15 +279,25 @@ def host_secret(params, check_mode):
 
 
 def made_by_role(container, name, data_dir):
-    """Whether CONTAINER is one this role made (labelled, or a release of 0.1)."""
+    """Whether CONTAINER is one this role made for the app NAME (labelled so, or a release of 0.1)."""
     labels = (container.get("Config") or {}).get("Labels") or {}
     if LABEL in labels:
-        return True
+        return labels[LABEL] == name
     # Releases made before the label: the app's content-tagged image with the data folder at /data.
     image = (container.get("Config") or {}).get("Image", "")
     mounts = container.get("Mounts") or []
     return (re.match(r"^%s:[0-9a-f]{12}$" % re.escape(name), image) is not None
             and any(m.get("Source") == data_dir and m.get("Destination") == "/data" for m in mounts))
+
+
+def project_problem(root, project):
+    """Why PROJECT may not deploy the app kept in ROOT (another project's), or None."""
+    kept = (read_text(os.path.join(root, "project")) or "").strip()
+    if not project or not kept or kept == project:
+        return None
+    return ("The app in %s belongs to another project (%s); this one is %s. Nothing was changed. Give this one "
+            "its own name (django_app_name). If it is the same project (its remote moved), set "
+            "django_app_project_identity to %s once." % (root, kept, project, kept))
 
 
 def replace_foreign(module, container, params):
@@ -365,6 +383,7 @@ def main():
             secret_env_name=dict(type="str", default="DJANGO_SECRET_KEY"),
             env=dict(type="dict", default={}, no_log=True),
             env_files=dict(type="list", elements="path", default=[]),
+            project=dict(type="str", default=""),
             container_name=dict(type="str", default=""),
             replace_container=dict(type="bool", default=False),
             carry_sqlite=dict(type="str", default="db.sqlite3"),
@@ -392,6 +411,9 @@ def main():
         problems.append("the secret key has a line break")
     if problems:
         module.fail_json(msg="The environment file cannot be written: %s." % "; ".join(problems))
+    problem = project_problem(params["root"], params["project"])
+    if problem:
+        module.fail_json(msg=problem)
     name = params["container_name"]
     existing = Docker(module).inspect(name) if name else None
     foreign = existing is not None and not made_by_role(existing, name, params["data_dir"])
@@ -403,6 +425,9 @@ def main():
             % (name, (existing.get("Config") or {}).get("Image", "?"), params["data_dir"])))
     try:
         reasons = ensure_folder(params["root"], "0755", check_mode=check)
+        if params["project"] and not (check and not os.path.isdir(params["root"])):
+            reasons += ensure_file(os.path.join(params["root"], "project"), (params["project"] + "\n").encode("utf-8"),
+                                   "0644", check_mode=check)
         reasons += ensure_folder(params["data_dir"], "0750", params["uid"], params["uid"], check_mode=check)
         # Uploads: it must exist before uWSGI starts, which maps MEDIA_URL to it only then.
         reasons += ensure_folder(os.path.join(params["data_dir"], "media"), "0755", params["uid"], params["uid"],

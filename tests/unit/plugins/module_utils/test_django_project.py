@@ -148,3 +148,38 @@ def test_a_poetry_lock_is_honoured(tmp_path):
     project = write(tmp_path, {"pyproject.toml": '[tool.poetry]\nname = "s"\n', "poetry.lock": "[[package]]\n"})
     deps = dp.dependencies(project, "")
     assert deps["mode"] == "poetry" and sorted(deps["files"]) == ["deps/poetry.lock", "deps/pyproject.toml"]
+
+
+def git_repo(folder, url):
+    (folder / ".git").mkdir(parents=True)
+    (folder / ".git" / "config").write_text(
+        '[core]\n\tbare = false\n[remote "upstream"]\n\turl = https://example.invalid/fork.git\n'
+        '[remote "origin"]\n\turl = %s\n\tfetch = +refs/heads/*:refs/remotes/origin/*\n' % url)
+
+
+def test_a_projects_identity_is_its_origin_and_folder_the_same_from_any_clone(tmp_path):
+    from ansible_collections.djangodocker.deploy.plugins.module_utils.django_project import identity
+    git_repo(tmp_path / "alice" / "repo", "https://bob:token@git.example.com/shop/backend.git")
+    git_repo(tmp_path / "ci" / "repo", "https://git.example.com/shop/backend")
+    (tmp_path / "alice" / "repo" / "services" / "api").mkdir(parents=True)
+    (tmp_path / "ci" / "repo" / "services" / "api").mkdir(parents=True)
+    alice = identity(str(tmp_path / "alice" / "repo" / "services" / "api"))
+    assert alice == "git:https://git.example.com/shop/backend#services/api" and "token" not in alice
+    assert identity(str(tmp_path / "ci" / "repo" / "services" / "api")) == alice
+    assert identity(str(tmp_path / "alice" / "repo")) == "git:https://git.example.com/shop/backend#"
+    # Another project in a folder of the same name is another identity; no repository, none.
+    git_repo(tmp_path / "side" / "backend", "git@git.example.com:me/side-backend.git")
+    assert identity(str(tmp_path / "side" / "backend")) == "git:git@git.example.com:me/side-backend#"
+    (tmp_path / "plain" / "backend").mkdir(parents=True)
+    assert identity(str(tmp_path / "plain" / "backend")) == ""
+
+
+def test_a_worktrees_identity_comes_from_its_common_git_folder(tmp_path):
+    from ansible_collections.djangodocker.deploy.plugins.module_utils.django_project import identity
+    git_repo(tmp_path / "repo", "https://git.example.com/shop/backend.git")
+    worktree_git = tmp_path / "repo" / ".git" / "worktrees" / "wt"
+    worktree_git.mkdir(parents=True)
+    (worktree_git / "commondir").write_text("../..\n")
+    (tmp_path / "wt").mkdir()
+    (tmp_path / "wt" / ".git").write_text("gitdir: %s\n" % worktree_git)
+    assert identity(str(tmp_path / "wt")) == "git:https://git.example.com/shop/backend#"

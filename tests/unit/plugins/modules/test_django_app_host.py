@@ -227,3 +227,24 @@ def test_the_assets_tars_with_a_complete_checksum_are_listed(args, run_module, c
     result = run_module(module.main, dict(args, build_dir=str(build)), capsys)
     assert result["built_assets"] == {sha: str(build / "done" / "assets.tar")}
     assert run_module(module.main, dict(args, build_dir=str(tmp_path / "none")), capsys)["built_assets"] == {}
+
+
+def test_another_project_with_the_same_app_name_is_refused_before_anything_changes(args, run_module, capsys):
+    first = run_module(module.main, dict(args, project="git:https://git.example.com/shop/backend#"), capsys)
+    assert first["changed"] and open(os.path.join(args["root"], "project")).read().strip().endswith("shop/backend#")
+    env_files = sorted(os.listdir(args["env_dir"]))
+    other = run_module(module.main, dict(args, project="git:https://git.example.com/side/backend#",
+                                         env={"OTHER": "value-1"}), capsys)
+    assert other["failed"] and "belongs to another project" in other["msg"] and "django_app_name" in other["msg"]
+    assert sorted(os.listdir(args["env_dir"])) == env_files
+    # The same project from another clone, or one that is not in a repository, goes on.
+    assert not run_module(module.main, dict(args, project="git:https://git.example.com/shop/backend#"),
+                          capsys).get("failed")
+    assert not run_module(module.main, dict(args, project=""), capsys).get("failed")
+
+
+def test_a_container_labelled_for_another_app_is_not_this_apps(args):
+    other = {"Config": {"Labels": {module.LABEL: "otherapp"}, "Image": "otherapp:0123456789ab"}, "Mounts": []}
+    assert not module.made_by_role(other, "mysite", args["data_dir"])
+    own = {"Config": {"Labels": {module.LABEL: "mysite"}, "Image": "mysite:0123456789ab"}, "Mounts": []}
+    assert module.made_by_role(own, "mysite", args["data_dir"])
