@@ -11,7 +11,7 @@ short_description: A backup script on the host run by a systemd timer, in one ca
 version_added: 0.9.0
 description:
   - Writes O(script) to C(/usr/local/sbin/<name>) (root's, 0700), a oneshot service that runs it and a timer
-    (C(OnCalendar=<schedule>), C(Persistent=true): a run missed while the host was off happens at the next
+    (C(OnCalendar=<schedule>), C(Persistent=true); a run missed while the host was off happens at the next
     boot), then reloads systemd and enables and starts the timer when any of them changed or the timer is
     not active.
   - O(state=absent) stops and disables the timer and removes the three files.

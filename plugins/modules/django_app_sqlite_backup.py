@@ -13,7 +13,7 @@ description:
   - O(state=backup) copies the database with SQLite's online backup API (a consistent copy
     even while the app writes) into O(backup_dir) as C(db-<date>-<time>-<microseconds>-<label>.sqlite3), and keeps
     the newest O(keep) backups. Nothing happens when there is no database yet. The copy goes through a hidden
-    partial file, checked with C(PRAGMA integrity_check) and synced before it gets its name: a failed copy never
+    partial file, checked with C(PRAGMA integrity_check) and synced before it gets its name, so a failed copy never
     looks like a backup. Backups are root's (folder 0700, files 0600), out of the app's reach.
   - O(state=restore) puts a backup (O(restore_from), or the newest) back into the database
     with the same API, after checking it the same way.

@@ -11,7 +11,7 @@ short_description: Stop every container of a Django app that may write its data,
 version_added: 0.9.0
 description:
   - O(state=stopped) stops every running container the django_app role made for the app (the label
-    C(djangodocker.deploy.app=<app>): the web container, Celery's workers and beat, a next release) and
+    C(djangodocker.deploy.app=<app>) - the web container, Celery's workers and beat, a next release - and
     returns their names, for a restore or a move of the database that no write may slip past.
   - O(state=started) starts the containers O(names) again (those a stop returned).
 author: djangodocker.deploy developers (!UNKNOWN)

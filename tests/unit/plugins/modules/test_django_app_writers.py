@@ -5,9 +5,9 @@ from ansible_collections.djangodocker.deploy.plugins.modules import django_app_w
 
 def engine(monkeypatch, running):
     calls = []
+    wanted = ("label=djangodocker.deploy.app=mysite", "status=running")
     monkeypatch.setattr(module.Docker, "container_names",
-                        lambda self, *filters: list(running) if filters == ("label=djangodocker.deploy.app=mysite",
-                                                                             "status=running") else [])
+                        lambda self, *filters: list(running) if filters == wanted else [])
     monkeypatch.setattr(module.Docker, "run", lambda self, *args, **kwargs: calls.append(args) or "")
     return calls
 
