@@ -71,7 +71,9 @@ options:
     type: str
     required: true
   lock:
-    description: The app's deploy lock (recorded; the scheduled backups take it, so none runs during a release).
+    description:
+      - The app's deploy lock (recorded; the scheduled backups take it, so none runs during a release).
+      - Not given, the recorded one is kept.
     type: path
 extends_documentation_fragment:
   - djangodocker.deploy.attributes
@@ -295,7 +297,9 @@ def run(module, docker):
         client_env = "DATABASE_URL=%s\n" % p["url"].format(
             user=quote(account["user"], safe=""), password=quote(password, safe=""), name=account["name"])
     record = {"DB_NAME": account["name"], "DB_USER": account["user"], "BACKUP_DIR": account["backup_dir"],
-              "LEGACY": "1" if legacy else "0", "LOCK": p["lock"] or ""}
+              "LEGACY": "1" if legacy else "0",
+              # A call without the lock (a dump or restore of its own) keeps the recorded one.
+              "LOCK": p["lock"] if p["lock"] is not None else service_accounts.records(root).get(app, {}).get("LOCK", "")}
     result["reasons"] += service_accounts.write(root, app, record, client_env, module.check_mode)
     return result
 

@@ -156,3 +156,12 @@ def test_a_user_made_by_a_run_that_did_not_record_it_gets_the_kept_password(
     server = FakeServer(users={"shop"}).install(monkeypatch)
     result = run_module(module.main, args(tmp_path, family=family), capsys)
     assert result["changed"] and ("ALTER ROLE" in server.sent[-1] or "ALTER USER" in server.sent[-1])
+
+
+def test_the_deploy_lock_is_recorded_and_kept_by_a_call_without_it(tmp_path, run_module, capsys, monkeypatch):
+    FakeServer().install(monkeypatch)
+    run_module(module.main, dict(args(tmp_path), lock="/srv/django/shop/deploy.lock"), capsys)
+    account = tmp_path / "postgresql" / "apps" / "shop" / "account"
+    assert "LOCK=/srv/django/shop/deploy.lock\n" in account.read_text()
+    again = run_module(module.main, args(tmp_path), capsys)
+    assert not again["changed"] and "LOCK=/srv/django/shop/deploy.lock\n" in account.read_text()
