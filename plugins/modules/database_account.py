@@ -266,6 +266,9 @@ def run(module, docker):
             raise service_accounts.AccountProblem(
                 "%s %r: an identifier (letters, digits, _; not starting with a digit; up to %s)"
                 % (what, value, 63 if what == "database_name" else 32))
+    problem = secret_problem("database_password", p["password"]) if p["password"] else None
+    if problem:
+        raise service_accounts.AccountProblem(problem)
     root, app = p["root"], p["app"]
     folder = service_accounts.app_folder(root, app)
     recorded = app in service_accounts.records(root)

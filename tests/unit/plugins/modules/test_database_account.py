@@ -126,6 +126,7 @@ def test_a_changed_password_is_refused_and_a_given_one_kept(tmp_path, run_module
     assert changed["failed"] and "differs from the one kept" in changed["msg"] and "other-pass-2" not in changed["msg"]
     bad = run_module(module.main, args(tmp_path, "blog", password="has'quote1"), capsys)
     assert bad["failed"] and "has'quote1" not in bad["msg"]
+    assert not (tmp_path / "postgresql" / "apps" / "blog").exists()
 
 
 def test_a_refused_statement_never_shows_the_password(tmp_path, run_module, capsys, monkeypatch):
