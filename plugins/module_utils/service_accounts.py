@@ -69,9 +69,11 @@ def ran_before(docker, app):
     return docker.available and bool(docker.container_names("label=djangodocker.deploy.app=%s" % app))
 
 
-def keeps_legacy(root, app, docker):
-    """Whether APP, not recorded yet, is an app of the earlier layout that keeps its account."""
-    return legacy_env(root) is not None and app not in records(root) and ran_before(docker, app)
+def keeps_legacy(root, app, docker, recorded=None):
+    """Whether APP, not recorded yet, is an app of the earlier layout that keeps its account (RECORDED: records()
+    when the caller has read them already)."""
+    recorded = records(root) if recorded is None else recorded
+    return legacy_env(root) is not None and app not in recorded and ran_before(docker, app)
 
 
 def make_folder(root, app, check_mode=False):

@@ -174,21 +174,22 @@ def legacy_account(root):
     return {"name": url.path.lstrip("/"), "user": unquote(url.username or "")}
 
 
-def wanted(root, app, params, docker):
-    """(account dict, legacy) the app is to have: its record's, the earlier layout's, or the asked for."""
-    kept = service_accounts.records(root).get(app)
+def wanted(root, app, params, docker, recorded):
+    """(account dict, legacy) the app is to have: its record's, the earlier layout's, or the asked for.
+    RECORDED: every app's record on the server (service_accounts.records)."""
+    kept = recorded.get(app)
     if kept:
         return {"name": kept["DB_NAME"], "user": kept["DB_USER"], "backup_dir": kept["BACKUP_DIR"]}, \
             kept.get("LEGACY") == "1"
-    if service_accounts.keeps_legacy(root, app, docker):
+    if service_accounts.keeps_legacy(root, app, docker, recorded):
         return dict(legacy_account(root), backup_dir=os.path.join(root, "backups")), True
     return {"name": params["name"], "user": params["user"], "backup_dir": os.path.join(root, "backups", app)}, False
 
 
-def clashes(root, app, account, legacy):
-    """Other apps recorded with ACCOUNT's database or user: (apps sharing the earlier layout's, problems)."""
+def clashes(recorded, app, account, legacy):
+    """Other apps in RECORDED with ACCOUNT's database or user: (apps sharing the earlier layout's, problems)."""
     shared, problems = [], []
-    for other, kept in service_accounts.records(root).items():
+    for other, kept in recorded.items():
         if other == app:
             continue
         same = [what for what, key in (("database", "DB_NAME"), ("user", "DB_USER"))
@@ -271,9 +272,11 @@ def run(module, docker):
         raise service_accounts.AccountProblem(problem)
     root, app = p["root"], p["app"]
     folder = service_accounts.app_folder(root, app)
-    recorded = app in service_accounts.records(root)
-    account, legacy = wanted(root, app, p, docker)
-    shared, problems = clashes(root, app, account, legacy)
+    # Read once: every app's record on the server.
+    all_records = service_accounts.records(root)
+    recorded = app in all_records
+    account, legacy = wanted(root, app, p, docker, all_records)
+    shared, problems = clashes(all_records, app, account, legacy)
     if not legacy and account["user"] in p["reserved_users"]:
         problems.append("database_user %s is the server's own user: an app gets a user of its own" % account["user"])
     if problems:
@@ -302,7 +305,7 @@ def run(module, docker):
     record = {"DB_NAME": account["name"], "DB_USER": account["user"], "BACKUP_DIR": account["backup_dir"],
               "LEGACY": "1" if legacy else "0",
               # A call without the lock (a dump or restore of its own) keeps the recorded one.
-              "LOCK": p["lock"] if p["lock"] is not None else service_accounts.records(root).get(app, {}).get("LOCK", "")}
+              "LOCK": p["lock"] if p["lock"] is not None else all_records.get(app, {}).get("LOCK", "")}
     result["reasons"] += service_accounts.write(root, app, record, client_env, module.check_mode)
     return result
 
