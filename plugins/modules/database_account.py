@@ -242,14 +242,11 @@ def provision(docker, params, account, password, have, recorded):
 
 
 def password_for(folder, given, check_mode):
-    """(the app's password, reasons): the given one, else the kept one, else generated; a given one that
-    differs from the kept one is an error (the server was made with the kept one)."""
+    """(the app's password, reasons): the given one (its characters checked by run() first), else the kept one,
+    else generated; a given one that differs from the kept one is an error (the server was made with the kept one)."""
     path = os.path.join(folder, "password")
     kept = (read_text(path) or "").strip()
     if given:
-        problem = secret_problem("database_password", given)
-        if problem:
-            raise service_accounts.AccountProblem(problem)
         if kept and kept != given:
             raise service_accounts.AccountProblem(
                 "database_password differs from the one kept in %s, which the user was made with; change it in "
@@ -267,6 +264,7 @@ def run(module, docker):
             raise service_accounts.AccountProblem(
                 "%s %r: an identifier (letters, digits, _; not starting with a digit; up to %s)"
                 % (what, value, 63 if what == "database_name" else 32))
+    # Before anything is made: the password goes into an SQL string and a URL.
     problem = secret_problem("database_password", p["password"]) if p["password"] else None
     if problem:
         raise service_accounts.AccountProblem(problem)
