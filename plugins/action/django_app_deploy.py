@@ -3,8 +3,9 @@
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """A Django app's release, driven from the controller (docs: modules/django_app_deploy.py).
 
-The sequence and its undo path are plugin_utils/release_pipeline.py; this file only checks
-the arguments and lets the pipeline call modules on the host.
+What the pipeline is given is composed from the app's settings in plugin_utils/release_plan.py;
+the sequence and its undo path are plugin_utils/release_pipeline.py; this file only checks the
+arguments and lets the pipeline call modules on the host.
 """
 
 from __future__ import annotations
@@ -20,9 +21,10 @@ from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 from ansible.plugins.action import ActionBase
 
 from ansible_collections.djangodocker.deploy.plugins.plugin_utils.context_upload import ContextSender
-from ansible_collections.djangodocker.deploy.plugins.module_utils.release_spec import ARGUMENT_SPEC, REQUIRED_IF
+from ansible_collections.djangodocker.deploy.plugins.module_utils.release_spec import ARGUMENT_SPEC
+from ansible_collections.djangodocker.deploy.plugins.plugin_utils.release_plan import compose
 from ansible_collections.djangodocker.deploy.plugins.plugin_utils.release_pipeline import (
-    ReleaseFailed, check, keep_workers, release)
+    ReleaseFailed, check, keep_serving, release)
 
 
 def run_holder():
@@ -74,21 +76,25 @@ class ActionModule(ContextSender, ActionBase):
     def run(self, tmp=None, task_vars=None):
         result = super().run(tmp, task_vars)
         del tmp
-        checked = ArgumentSpecValidator(ARGUMENT_SPEC, required_if=REQUIRED_IF).validate(self._task.args)
+        checked = ArgumentSpecValidator(ARGUMENT_SPEC).validate(self._task.args)
         if checked.error_messages:
             raise AnsibleActionFail("django_app_deploy: %s" % "; ".join(checked.error_messages))
-        spec = dict(checked.validated_parameters, check_mode=bool(self._task.check_mode))
-        if spec["lock"]:
-            # This controller and its ansible-playbook process (the worker's parent): a lock a killed run of
-            # this controller left is taken over by the next one (plugin_utils/release_pipeline.take_lock).
-            spec["lock"] = dict(spec["lock"], holder=spec["lock"]["holder"] or run_holder(),
-                                controller=socket.gethostname(), pid=os.getppid())
+        args = checked.validated_parameters
+        if self._task.check_mode and not (args["host"].get("engine") and args["host"].get("requests")):
+            # Check mode on a host without Docker yet (the docker_ce role would install it): nothing to ask.
+            result.update(changed=True, msg="%s:%s would be built and started as %s"
+                          % (args["app"]["name"], args["release"]["tag"], args["app"]["name"]))
+            return result
+        spec = compose(args, check_mode=bool(self._task.check_mode), holder=run_holder())
+        # This controller and its ansible-playbook process (the worker's parent): a lock a killed run of
+        # this controller left is taken over by the next one (plugin_utils/release_pipeline.take_lock).
+        spec["lock"].update(controller=socket.gethostname(), pid=os.getppid())
         host = ModuleHost(self, task_vars)
         try:
             if spec["state"] == "check":
                 result.update(check(host, spec))
             elif spec["state"] == "serving":
-                result.update(keep_workers(host, spec))
+                result.update(keep_serving(host, spec))
             else:
                 result.update(release(host, spec))
         except ReleaseFailed as failure:

@@ -230,6 +230,8 @@ def describe(project, requirements_file="", wanted_settings=""):
     folder = manage_dir(project)
     return {
         "manage_dir": folder,
+        # Where manage.py is in the image (the project is unpacked at /app).
+        "workdir": ("/app/" + folder).rstrip("/"),
         "settings_module": settings_module(project, folder, wanted_settings),
         "dependencies": dependencies(project, requirements_file),
         "identity": identity(project),

@@ -5,48 +5,81 @@
 
 from __future__ import annotations
 
-# The action's arguments (documented in plugins/modules/django_app_deploy.py). The nested
-# dicts are module arguments the role composes; their modules check them.
-ARGUMENT_SPEC = dict(
-    state=dict(type="str", choices=["released", "check", "serving"], default="released"),
+# The pipeline's spec (plugin_utils/release_pipeline.py) is composed from these by
+# plugin_utils/release_plan.py; documented in plugins/modules/django_app_deploy.py.
+APP_OPTIONS = dict(
     name=dict(type="str", required=True),
-    image=dict(type="str", required=True),
-    lock=dict(type="dict", options=dict(
-        path=dict(type="path", required=True),
-        holder=dict(type="str"),
-        timeout=dict(type="int", default=600),
+    root=dict(type="path", required=True),
+    data_dir=dict(type="path", required=True),
+    lock_file=dict(type="path", required=True),
+    backup_dir=dict(type="path", required=True),
+    env_dir=dict(type="path", required=True),
+    build_dir=dict(type="path", required=True),
+    history_file=dict(type="path", required=True),
+    mode=dict(type="str", choices=["nginx", "single"], required=True),
+    uid=dict(type="int", required=True),
+    env_mount=dict(type="str", required=True),
+    socket_mount=dict(type="str", required=True),
+    server_names=dict(type="list", elements="str", default=[]),
+    host_address=dict(type="str", default=""),
+    host_port=dict(type="int", default=80),
+    container_port=dict(type="int", default=8000),
+    health=dict(type="dict", required=True, options=dict(
+        path=dict(type="str", required=True),
+        status=dict(type="list", elements="int", required=True),
+        timeout=dict(type="int", required=True),
     )),
-    build=dict(type="dict", options=dict(
-        context=dict(type="dict", required=True),
-        image=dict(type="dict", required=True),
-    )),
-    migrate=dict(type="dict", options=dict(
-        plan_command=dict(type="list", elements="str", required=True),
-        migrate_command=dict(type="list", elements="str", required=True),
-        load_fixture=dict(type="str", default=""),
-    )),
-    backup=dict(type="dict", options=dict(
-        module=dict(type="str", required=True),
-        args=dict(type="dict", required=True),
-    )),
-    one_off=dict(type="dict", default={}),
-    container=dict(type="dict", default={}),
-    celery=dict(type="dict", options=dict(
-        prefix=dict(type="str", required=True),
-        worker=dict(type="dict", required=True),
-        beat=dict(type="dict"),
-        ping=dict(type="list", elements="str", required=True),
+    tls=dict(type="bool", default=False),
+    static_url=dict(type="str", default="/static/"),
+    read_only=dict(type="bool", default=False),
+    pids_limit=dict(type="int", default=512),
+    memory=dict(type="str", default=""),
+    networks=dict(type="list", elements="str", default=[]),
+    database=dict(type="str", default="sqlite"),
+    celery=dict(type="dict", default={}, options=dict(
+        app=dict(type="str", default=""),
+        beat=dict(type="bool", default=False),
+        worker_options=dict(type="list", elements="str", default=[]),
         ready_timeout=dict(type="int", default=60),
         stop_timeout=dict(type="int", default=60),
     )),
-    front=dict(type="dict", options=dict(
-        probe=dict(type="dict", required=True),
-        site=dict(type="dict", required=True),
+    keep_images=dict(type="int", default=3),
+    backup_keep=dict(type="int", default=5),
+    lock_timeout=dict(type="int", default=600),
+    check_deploy=dict(type="bool", default=True),
+    check_fail_level=dict(type="str", default="ERROR"),
+    project=dict(type="dict", required=True, options=dict(
+        src=dict(type="path", required=True),
+        exclude=dict(type="list", elements="str", default=[]),
+        code=dict(type="list", elements="str", default=[]),
     )),
-    port=dict(type="dict", options=dict(
-        probe=dict(type="dict", required=True),
-    )),
-    retire=dict(type="dict", default={}),
+    pip_index_url=dict(type="str", required=True),
+    apt_mirror_url=dict(type="str", default=""),
+    os_packages=dict(type="bool", default=False),
+    mirror_check=dict(type="str", choices=["fail", "warn", "skip"], default="fail"),
+    mirror_timeout=dict(type="int", default=10),
 )
-# A release needs its lock; the check and a run with nothing to release take none.
-REQUIRED_IF = [("state", "released", ["lock"]), ("state", "serving", ["celery"])]
+ARGUMENT_SPEC = dict(
+    state=dict(type="str", choices=["released", "check", "serving"], default="released"),
+    app=dict(type="dict", required=True, options=APP_OPTIONS),
+    release=dict(type="dict", required=True, options=dict(
+        tag=dict(type="str", required=True),
+        sha256=dict(type="str", default=""),
+        files=dict(type="int", default=0),
+    )),
+    rolling_back=dict(type="bool", default=False),
+    host=dict(type="dict", required=True),
+    services=dict(type="dict", default={}, options=dict(
+        database=dict(type="dict"),
+        redis=dict(type="dict"),
+    )),
+    site=dict(type="dict", default={}, options=dict(
+        dirs=dict(type="dict", default={}),
+        plan=dict(type="dict", default={}),
+        static_releases=dict(type="list", elements="str", default=[]),
+    )),
+    next_socket=dict(type="str", default=""),
+    serving=dict(type="dict", default={}),
+    context_files=dict(type="dict", default={}),
+    load_fixture=dict(type="str", default=""),
+)

@@ -12,163 +12,159 @@ version_added: 0.5.0
 description:
   - An action plugin that carries out a whole release from the controller as one straight
     sequence (C(plugins/plugin_utils/release_pipeline.py)); each host step is one module call.
-  - "With O(build): send the build context and take the deploy lock (M(djangodocker.deploy.django_app_context)),
-    build the image (M(community.docker.docker_image)). Without it (a rollback): take the lock
+  - What each step is given is composed from O(app) and what the host and the other roles gave the app
+    (O(host), O(services), O(site)) in one place (C(plugins/plugin_utils/release_plan.py)).
+  - "A release (not O(rolling_back)): send the build context and take the deploy lock (M(djangodocker.deploy.django_app_context)),
+    build the image (M(community.docker.docker_image)). A rollback: take the lock
     (M(djangodocker.deploy.deploy_lock)). In check mode it stops there."
-  - "With O(migrate): the deployment checks and the migration plan in a one-off container; only when
-    migrations are pending, the backup (O(backup)) and the migrations in a second one. A failed migration
-    never restores the database (others kept writing meanwhile): the failure names the migrations that were
-    applied and the backup made before them."
-  - "With O(celery): the release's worker, started beside the serving one's and asked for a ping; after
+  - "Then (not O(rolling_back)): the deployment checks and the migration plan in a one-off container; only when
+    migrations are pending, the backup (the database role's dump, or the sqlite copy) and the migrations in a second
+    one. A failed migration never restores the database (others kept writing meanwhile): the failure names the
+    migrations that were applied and the backup made before them."
+  - "With Celery (O(app.celery.app)): the release's worker, started beside the serving one's and asked for a ping; after
     the switch only it and beat (on the new release) stay."
-  - "With O(front) (Nginx mode): the new release starts as C(<name>-next) beside the serving one, its static
+  - "Nginx mode: the new release starts as C(<name>-next) beside the serving one, its static
     files are copied and it must answer on its socket (M(djangodocker.deploy.django_app_probe)), the site is
     pointed at it (M(djangodocker.deploy.nginx_site), a graceful reload), then
     M(djangodocker.deploy.django_app_release) switches (and without Celery retires in the same call).
-    With O(port) (single mode): the new release takes the published port over and must answer at O(port.probe)."
+    Single mode: the new release takes the published port over and must answer there."
   - "Any failure before the switch (Nginx mode) or before the new release answers (single mode) undoes what this
     release did: the site points where it did, C(<name>-next) and the new worker are removed, the serving
     release serves. The deploy lock is given back in every case."
-  - O(state=serving) is a run with nothing to release - the serving release's Celery worker runs and answers,
-    beat runs, nothing else of the app's Celery.
 author: djangodocker.deploy developers (!UNKNOWN)
 options:
   state:
     description:
       - V(released) carries out a release.
-      - V(check) compares the wanted release (O(container), O(image)) with the serving container in check mode and
-        returns RV(release_needed), RV(serving) and RV(next_socket); nothing changes.
-      - V(serving) only keeps the serving release's Celery containers (O(celery) required).
+      - V(check) compares the wanted release (the container O(app) and O(host) make, image C(<name>:<tag>)) with the
+        serving container in check mode and returns RV(release_needed), RV(serving) and RV(next_socket); nothing changes.
+      - V(serving) is a run with nothing to release - the serving release's static files are on the host for Nginx
+        (copied again from its container when they went; O(serving)), its Celery worker runs and answers, beat runs,
+        nothing else of the app's Celery.
     type: str
     choices: [released, check, serving]
     default: released
-  name:
-    description: The app's container name.
-    type: str
-    required: true
-  image:
-    description: The release's image (C(<name>:<tag>)).
-    type: str
-    required: true
-  lock:
+  app:
     description:
-      - The deploy lock (one deploy at a time on the host), as M(djangodocker.deploy.deploy_lock) takes it.
-      - Required with O(state=released).
+      - The app's settings the release needs (the django_app role's variables of the same names, unprefixed).
+        The action composes the containers, probes, build, backup and retire policy from them
+        (C(plugins/plugin_utils/release_plan.py)).
     type: dict
+    required: true
     suboptions:
-      path:
-        description: The lock file.
-        type: path
-        required: true
-      holder:
-        description: This run's name in it; by default the controller's user and host, the time and a random run id.
-        type: str
-      timeout:
-        description: Seconds to wait for another run's lock.
-        type: int
-        default: 600
-  build:
-    description: Build the image first (omitted - a rollback - the image must be on the host).
-    type: dict
-    suboptions:
-      context:
-        description: M(djangodocker.deploy.django_app_context)'s options (it takes O(lock) after asking the mirrors).
+      name: {description: The app's name (its container's).,  type: str, required: true}
+      root: {description: The app's folder on the host (its deploy lock, environment files, builds, backups)., type: path, required: true}
+      data_dir: {description: The app's data folder (mounted at C(/data))., type: path, required: true}
+      lock_file: {description: The deploy lock (one deploy at a time on the host)., type: path, required: true}
+      backup_dir: {description: sqlite - where the backup before migrations goes., type: path, required: true}
+      env_dir: {description: The environment files' folder (one per content; a retire prunes those no container uses)., type: path, required: true}
+      build_dir: {description: The build contexts' folder (one per release)., type: path, required: true}
+      history_file: {description: The images of the releases that served, oldest first (what a rollback goes back along)., type: path, required: true}
+      mode: {description: C(nginx) (behind the Nginx front) or C(single) (a published port)., type: str, choices: [nginx, single], required: true}
+      uid: {description: The user the app runs as in the container., type: int, required: true}
+      env_mount: {description: Where the environment file is mounted read-only in the container., type: str, required: true}
+      socket_mount: {description: Where the site's socket folder is mounted (Nginx mode)., type: str, required: true}
+      server_names: {description: The site's names; the first that is not a wildcard is the probe's C(Host)., type: list, elements: str, default: []}
+      host_address: {description: Single mode - the address the port is bound to; empty for all., type: str, default: ""}
+      host_port: {description: Single mode - the published port., type: int, default: 80}
+      container_port: {description: Single mode - the container's port., type: int, default: 8000}
+      health:
+        description: The health probe.
         type: dict
         required: true
-      image:
-        description: M(community.docker.docker_image)'s options for the build.
+        suboptions:
+          path: {description: The path asked., type: str, required: true}
+          status: {description: The statuses that count as healthy., type: list, elements: int, required: true}
+          timeout: {description: Seconds the new release has to answer., type: int, required: true}
+      tls: {description: Whether the site has TLS (the probe then asks as C(https))., type: bool, default: false}
+      static_url: {description: The static files' URL path., type: str, default: /static/}
+      read_only: {description: A read-only root file system for the app's containers., type: bool, default: false}
+      pids_limit: {description: Process limit of the app's container., type: int, default: 512}
+      memory: {description: Memory limit of the app's container; empty for none., type: str, default: ""}
+      networks: {description: Further networks the app's containers join (after the database's and Redis')., type: list, elements: str, default: []}
+      database: {description: C(sqlite), or the database server's kind (its dump from O(services.database))., type: str, default: sqlite}
+      celery:
+        description: The app's Celery containers (none when O(app.celery.app) is empty).
+        type: dict
+        default: {}
+        suboptions:
+          app: {description: What C(celery -A) takes; empty for no Celery., type: str, default: ""}
+          beat: {description: Run beat (one per app)., type: bool, default: false}
+          worker_options: {description: Further options of C(celery worker)., type: list, elements: str, default: []}
+          ready_timeout: {description: Seconds a new worker has to answer a ping., type: int, default: 60}
+          stop_timeout: {description: Seconds a worker of another release has to finish its tasks., type: int, default: 60}
+      keep_images: {description: Image tags of the app kept on the host (at least the new and the previous)., type: int, default: 3}
+      backup_keep: {description: sqlite - backups kept per label., type: int, default: 5}
+      lock_timeout: {description: Seconds to wait for another run's deploy lock., type: int, default: 600}
+      check_deploy: {description: Run C(manage.py check --deploy) before migrating., type: bool, default: true}
+      check_fail_level: {description: The level at which its findings stop the release., type: str, default: ERROR}
+      project:
+        description: The project on the controller.
         type: dict
         required: true
-  migrate:
-    description: Check and migrate before the switch (omitted - a rollback - the database is not touched).
-    type: dict
-    suboptions:
-      plan_command:
-        description: The checks and the plan; its output's last line says when migrations are pending.
-        type: list
-        elements: str
-        required: true
-      migrate_command:
-        description: The migrations.
-        type: list
-        elements: str
-        required: true
-      load_fixture:
-        description: A fixture to load after migrating (a move from sqlite).
+        suboptions:
+          src: {description: Its folder., type: path, required: true}
+          exclude: {description: Patterns left out of the build context., type: list, elements: str, default: []}
+          code: {description: Patterns of the code layer (the rest goes in the assets tar)., type: list, elements: str, default: []}
+      pip_index_url: {description: The PyPI index the build uses (asked before the build)., type: str, required: true}
+      apt_mirror_url: {description: The Debian mirror the build uses (asked when O(app.os_packages))., type: str, default: ""}
+      os_packages: {description: Whether the image installs Debian packages., type: bool, default: false}
+      mirror_check:
+        description: A mirror that does not answer - V(fail) stops, V(warn) goes on, V(skip) does not ask.
         type: str
-        default: ""
-  backup:
-    description: The module that backs the database up before migrations, and its options; RV(backup) is its C(backup).
+        choices: [fail, warn, skip]
+        default: fail
+      mirror_timeout: {description: Seconds a mirror has to answer., type: int, default: 10}
+  release:
+    description: The release - its image is C(<name>:<tag>).
     type: dict
+    required: true
     suboptions:
-      module:
-        description: The module's name.
-        type: str
-        required: true
-      args:
-        description: Its options.
-        type: dict
-        required: true
-  one_off:
-    description: M(community.docker.docker_container)'s options for the one-off containers (mounts, networks, hardening).
+      tag: {description: The image tag (the content tag of the build context)., type: str, required: true}
+      sha256: {description: The project tar's checksum (what the context upload checks)., type: str, default: ""}
+      files: {description: The number of the project's files in it (the C(django_app_tag) lookup's count; not used)., type: int, default: 0}
+  rolling_back:
+    description: A rollback - nothing is built, no migration runs, the database is not touched; the image must be on the host.
+    type: bool
+    default: false
+  host:
+    description:
+      - What M(djangodocker.deploy.django_app_host) returned - C(env_file) and C(env_sha256) (the environment file the
+        containers mount; a changed one is a new release), C(built_assets) (assets tars the host has, not sent again),
+        C(static_releases) (the static folders on the host).
+    type: dict
+    required: true
+  services:
+    description: What the database and redis roles' entry points C(app) gave the app (C(database_client), C(redis_client)) - networks, and the database's dump.
     type: dict
     default: {}
-  container:
-    description: M(community.docker.docker_container)'s options for the release's container (name, image and state are set here).
+    suboptions:
+      database: {description: C(database_client)., type: dict}
+      redis: {description: C(redis_client)., type: dict}
+  site:
+    description: Nginx mode - what the nginx_front role gave the app.
     type: dict
     default: {}
-  celery:
-    description: The app's Celery containers.
-    type: dict
     suboptions:
-      prefix:
-        description: A worker is named C(<prefix><image tag>).
-        type: str
-        required: true
-      worker:
-        description: M(community.docker.docker_container)'s options for the worker.
-        type: dict
-        required: true
-      beat:
-        description: Its options for beat, C(<name>-beat); omitted, no beat.
-        type: dict
-      ping:
-        description: The command that asks the worker for a ping inside its container.
-        type: list
-        elements: str
-        required: true
-      ready_timeout:
-        description: Seconds the worker has to answer.
-        type: int
-        default: 60
-      stop_timeout:
-        description: Seconds a worker of another release has to finish its tasks.
-        type: int
-        default: 60
-  front:
-    description: Nginx mode.
-    type: dict
-    suboptions:
-      probe:
-        description: M(djangodocker.deploy.django_app_probe)'s options for the new release (its socket, static files).
-        type: dict
-        required: true
-      site:
-        description: M(djangodocker.deploy.nginx_site)'s options pointing the site at the new release (the nginx_front role's C(nginx_front_site_plan)).
-        type: dict
-        required: true
-  port:
-    description: Single mode.
-    type: dict
-    suboptions:
-      probe:
-        description: M(djangodocker.deploy.django_app_probe)'s options asking the published port.
-        type: dict
-        required: true
-  retire:
-    description: M(djangodocker.deploy.django_app_release)'s O(djangodocker.deploy.django_app_release#module:retire) policy.
+      dirs: {description: C(nginx_front_site_dirs) (the socket and static folders)., type: dict, default: {}}
+      plan: {description: C(nginx_front_site_plan) (the site pointed at the new release; entry point C(site_prepared))., type: dict, default: {}}
+      static_releases: {description: The static folders the site is given (kept by the retire)., type: list, elements: str, default: []}
+  next_socket:
+    description: Nginx mode - the new release's hostname (its socket's name), as O(state=check) returned it.
+    type: str
+    default: ""
+  serving:
+    description: O(state=serving) in Nginx mode - the serving release (C(tag), C(hostname)) as O(state=check) returned it.
     type: dict
     default: {}
+  context_files:
+    description: The build context's files besides the project's tar (rendered on the controller).
+    type: dict
+    default: {}
+  load_fixture:
+    description: A fixture to load after migrating (a move from sqlite).
+    type: str
+    default: ""
 extends_documentation_fragment:
   - djangodocker.deploy.attributes
 attributes:
@@ -182,17 +178,19 @@ attributes:
 EXAMPLES = r"""
 - name: Release the new image
   djangodocker.deploy.django_app_deploy:
-    name: mysite
-    image: mysite:0123456789ab
-    lock: {path: /srv/django/mysite/deploy.lock, holder: "me@laptop run 1"}
-    build:
-      context: {src: ~/mysite, files: {}, dest: /srv/django/mysite/build/0123456789ab, sha256: "..."}
-      image: {name: mysite, tag: 0123456789ab, source: build, build: {path: /srv/django/mysite/build/0123456789ab}}
-    migrate:
-      plan_command: [python, -m, djangodocker_deploy.release, plan]
-      migrate_command: [python, -m, djangodocker_deploy.release, migrate]
-    port:
-      probe: {url: "http://127.0.0.1:80/"}
+    app:
+      name: mysite
+      root: /srv/django/mysite
+      data_dir: /srv/django/mysite/data
+      mode: single
+      uid: 10001
+      env_mount: /run/djangodocker/app.env
+      socket_mount: /run/uwsgi
+      health: {path: /, status: [200], timeout: 90}
+      project: {src: ~/mysite}
+      pip_index_url: https://mirrors.aliyun.com/pypi/simple/
+    release: {tag: 0123456789ab, sha256: "..."}
+    host: {env_file: /srv/django/mysite/env/release-1.env, env_sha256: "..."}
 """
 
 RETURN = r"""
@@ -247,11 +245,11 @@ failed_step:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.djangodocker.deploy.plugins.module_utils.release_spec import ARGUMENT_SPEC, REQUIRED_IF
+from ansible_collections.djangodocker.deploy.plugins.module_utils.release_spec import ARGUMENT_SPEC
 
 
 def main():
-    module = AnsibleModule(argument_spec=ARGUMENT_SPEC, required_if=REQUIRED_IF, supports_check_mode=True)
+    module = AnsibleModule(argument_spec=ARGUMENT_SPEC, supports_check_mode=True)
     module.fail_json(msg="django_app_deploy runs through its action plugin, on the controller")
 
 

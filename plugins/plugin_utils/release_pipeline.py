@@ -264,6 +264,22 @@ def keep_workers(host, spec):
     return dict(changed=bool(record.changes), image=spec["image"], steps=record.steps)
 
 
+def keep_serving(host, spec):
+    """A run with nothing to release: the serving release's static files are on the host for Nginx (copied again
+    from it when they went), and its Celery worker and beat run (keep_workers)."""
+    changed = False
+    if spec.get("serving_static"):
+        probed = host.call("djangodocker.deploy.django_app_probe", spec["serving_static"])
+        if probed.get("failed"):
+            raise ReleaseFailed("The serving release %s: %s" % (spec["image"], probed.get("msg", "failed")),
+                                dict(changed=False, failed_step="static files"))
+        changed = bool(probed.get("changed"))
+    if not spec.get("celery"):
+        return dict(changed=changed, image=spec["image"], steps=["static files"] if spec.get("serving_static") else [])
+    kept = keep_workers(host, spec)
+    return dict(kept, changed=changed or kept["changed"])
+
+
 def settle_workers(host, record, spec):
     """Only the release's worker stays, and beat runs the release (one per app)."""
     app, celery, image = spec["name"], spec["celery"], spec["image"]

@@ -23,6 +23,7 @@ def test_a_startproject_layout(tmp_path):
                                "requirements.txt": "Django>=5.2\n"})
     found = dp.describe(project)
     assert found["manage_dir"] == "" and found["settings_module"] == "mysite.settings"
+    assert found["workdir"] == "/app"
     assert found["dependencies"] == {"mode": "requirements", "entry": "requirements.txt",
                                      "files": {"deps/requirements.txt": "Django>=5.2\n"}}
 
@@ -60,6 +61,7 @@ def test_a_src_layout(tmp_path):
                                "requirements.txt": "Django\n"})
     found = dp.describe(project)
     assert found["manage_dir"] == "src" and found["settings_module"] == "shop.settings"
+    assert found["workdir"] == "/app/src"
 
 
 def test_no_manage_py_is_named(tmp_path):

@@ -349,6 +349,28 @@ def test_keep_workers_in_check_mode_asks_no_ping():
     assert not host.called("docker_container_exec")
 
 
+STATIC = {"socket": "/run/rold.sock", "static": {"container": "mysite", "dest": "/static/old"}}
+
+
+def test_keep_serving_copies_the_missing_static_files_then_keeps_the_workers():
+    host = FakeHost()
+    result = pipeline.keep_serving(host, spec(celery=CELERY, serving_static=STATIC))
+    assert host.modules()[0] == ("django_app_probe", "") and host.called("django_app_probe")[0] == STATIC
+    assert result["changed"] and host.called("docker_host_info")
+
+
+def test_keep_serving_with_nothing_gone_and_no_celery_asks_the_host_nothing():
+    host = FakeHost()
+    assert not pipeline.keep_serving(host, spec(serving_static=None))["changed"] and host.calls == []
+
+
+def test_keep_serving_fails_when_the_serving_release_does_not_answer_for_its_static_files():
+    host = FakeHost(answers={("django_app_probe", ""): fails("no answer on /run/rold.sock")})
+    with pytest.raises(pipeline.ReleaseFailed, match="no answer") as failed:
+        pipeline.keep_serving(host, spec(celery=CELERY, serving_static=STATIC))
+    assert failed.value.result["failed_step"] == "static files" and not host.called("docker_host_info")
+
+
 # The release check
 
 def serving_container(**state):

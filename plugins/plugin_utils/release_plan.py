@@ -1,0 +1,209 @@
+# -*- coding: utf-8 -*-
+# Copyright: djangodocker.deploy contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""What the release pipeline is given, composed in one place from the app's settings.
+
+The django_app role passes the action its settings (`app`, the role variables the release
+needs, unprefixed), what the host and the other roles gave it (`host`, `services`, `site`) and
+the release (`release`); `compose` turns them into the pipeline's spec
+(plugin_utils/release_pipeline.py): the app's container and its one-offs, the Celery
+containers, the probes, the build, the backup before migrations and what a release retires.
+Pure: no I/O, so every decision here is a unit test away.
+"""
+
+from __future__ import annotations
+
+import re
+
+APP_LABEL = "djangodocker.deploy.app"
+ENV_LABEL = "djangodocker.deploy.env"
+CELERY_LABEL = "djangodocker.deploy.celery"
+
+
+def compose(args, check_mode=False, holder=""):
+    """The pipeline's spec from the action's ARGS (module_utils/release_spec.py declares them); HOLDER names
+    this run in the deploy lock."""
+    app = args["app"]
+    name, tag = app["name"], args["release"]["tag"]
+    nginx = app["mode"] == "nginx"
+    # Only a release builds, migrates and backs up; a rollback releases an image the host has.
+    building = args["state"] == "released" and not args["rolling_back"]
+    container = container_options(app, args)
+    spec = dict(
+        state=args["state"], name=name, image="%s:%s" % (name, tag), check_mode=check_mode,
+        lock=dict(path=app["lock_file"], holder=holder, timeout=app["lock_timeout"]),
+        container=dict(container, hostname=args["next_socket"]) if nginx and args["next_socket"] else container,
+        one_off=one_off_options(app, args),
+        celery=celery_spec(app, container) if app["celery"]["app"] else None,
+        retire=retire_policy(app, args),
+        build=build_spec(app, args) if building else None,
+        migrate=migrate_spec(app, args) if building else None,
+        backup=backup_spec(app, args) if building and not check_mode else None,
+        front=None, port=None, serving_static=None,
+    )
+    if nginx and not check_mode and args["state"] == "released":
+        spec["front"] = dict(probe=front_probe(app, args, socket=args["next_socket"], tag=tag,
+                                               container=name + "-next"),
+                             site=args["site"]["plan"])
+    elif not nginx:
+        spec["port"] = dict(probe=port_probe(app))
+    if nginx and args["state"] == "serving" and args["serving"].get("tag") \
+            and args["serving"]["tag"] not in (args["host"].get("static_releases") or []):
+        # The serving release's static folder went (by hand, or a rescue): copied again from it.
+        spec["serving_static"] = front_probe(app, args, socket=args["serving"]["hostname"],
+                                             tag=args["serving"]["tag"], container=name)
+    return spec
+
+
+def networks(app, args):
+    """The database server's and Redis' networks (their roles' entry points `app` name them), then the user's."""
+    services = args["services"]
+    found = [service["network"] for service in (services.get("database"), services.get("redis")) if service]
+    return list(dict.fromkeys(found + list(app["networks"])))
+
+
+def one_off_options(app, args):
+    """Hardening Django allows, for every container of the app: no privilege gain, no capabilities (the
+    server listens on an unprivileged port as an unprivileged user), a read-only root when asked; the
+    environment file (the secret key in it) mounted read-only, never the container's Env."""
+    volumes = [app["data_dir"] + ":/data", "%s:%s:ro" % (args["host"]["env_file"], app["env_mount"])]
+    if app["mode"] == "nginx":
+        volumes.append(args["site"]["dirs"]["run"] + ":" + app["socket_mount"])
+    options = dict(volumes=volumes, labels={APP_LABEL: app["name"]}, security_opts=["no-new-privileges:true"],
+                   cap_drop=["ALL"], read_only=app["read_only"], tmpfs=["/tmp"])
+    joined = networks(app, args)
+    if joined:
+        options.update(networks=[dict(name=network, aliases=[]) for network in joined], network_mode=joined[0],
+                       networks_cli_compatible=True)
+    return options
+
+
+def published_ports(app):
+    if app["mode"] == "nginx":
+        return []
+    address = (app["host_address"] + ":") if app["host_address"] else ""
+    return ["%s%s:%s" % (address, app["host_port"], app["container_port"])]
+
+
+def container_options(app, args):
+    """The app's container (the pipeline adds name, image and state; the release check compares the serving
+    one with it). The env label makes a changed environment file a new release."""
+    options = one_off_options(app, args)
+    options.update(restart_policy="unless-stopped", published_ports=published_ports(app),
+                   labels={APP_LABEL: app["name"], ENV_LABEL: args["host"]["env_sha256"]},
+                   pids_limit=app["pids_limit"], comparisons=dict(env="strict"))
+    if app["memory"]:
+        options["memory"] = app["memory"]
+    return options
+
+
+def celery_spec(app, container):
+    """A worker per release (a new one starts beside the serving one and must answer a ping before the web
+    switch), named by the release it runs; beat one per app."""
+    celery = app["celery"]
+
+    def variant(command, role, healthcheck):
+        options = dict(container, published_ports=[], command=command, stop_timeout=celery["stop_timeout"],
+                       labels=dict(container["labels"], **{CELERY_LABEL: role}), healthcheck=healthcheck)
+        return options
+
+    worker = variant(
+        ["celery", "-A", celery["app"], "worker", "--loglevel=INFO", "--hostname=worker@%h"] + list(celery["worker_options"]),
+        "worker",
+        dict(test=["CMD-SHELL", 'celery -A %s inspect ping -d "worker@$(hostname)" --timeout 5 >/dev/null' % celery["app"]],
+             interval="60s", timeout="20s", start_period="30s"))
+    beat = variant(["celery", "-A", celery["app"], "beat", "--loglevel=INFO", "--schedule=/data/celerybeat-schedule"],
+                   "beat", dict(test=["NONE"])) if celery["beat"] else None
+    return dict(prefix=app["name"] + "-worker-", worker=worker, beat=beat,
+                ping=["sh", "-c", 'celery -A "$0" inspect ping -d "worker@$(hostname)" --timeout 2', celery["app"]],
+                ready_timeout=celery["ready_timeout"], stop_timeout=celery["stop_timeout"])
+
+
+def context_dir(app, tag):
+    return "%s/%s" % (app["build_dir"], tag)
+
+
+def retire_policy(app, args):
+    """What a successful release lets go: the previous release's container, environment files, build folders,
+    image tags beyond the newest kept, and in Nginx mode static files the site does not point at; unless a
+    container uses them or they are kept (the pipeline protects the new and previous images)."""
+    tag = args["release"]["tag"]
+    # <root>/app.env: the single environment file of earlier versions.
+    prune = [app["env_dir"] + "/*.env", app["root"] + "/app.env", app["build_dir"] + "/*"]
+    keep = [context_dir(app, tag)]
+    if app["mode"] == "nginx":
+        static = args["site"]["dirs"]["static"]
+        prune.append(static + "/*")
+        # The static folders the site is given (the release's, then the one before it).
+        keep += ["%s/%s" % (static, release) for release in args["site"]["static_releases"]]
+    return dict(prune=prune, keep=keep, history=app["history_file"],
+                # Celery turned off: its containers go here (no listing of its own).
+                celery_leftovers=not app["celery"]["app"], celery_stop_timeout=app["celery"]["stop_timeout"],
+                keep_images=app["keep_images"])
+
+
+def mirrors(app):
+    """What the build needs to reach, asked for from the host before it starts: the PyPI index, and the
+    Debian mirror when the image gets OS packages."""
+    found = [dict(name="PyPI index", url=app["pip_index_url"].rstrip("/") + "/django/")]
+    if app["os_packages"] and app["apt_mirror_url"]:
+        found.append(dict(name="Debian mirror", url=app["apt_mirror_url"].rstrip("/") + "/"))
+    return found
+
+
+def build_spec(app, args):
+    """The context (mirrors asked first, then the deploy lock taken, then unpacked; an earlier release's assets
+    tar on the host is linked, not sent again) and the image, whose base comes through the registry mirrors."""
+    tag, dest = args["release"]["tag"], context_dir(app, args["release"]["tag"])
+    project = app["project"]
+    return dict(
+        context=dict(src=project["src"], exclude=project["exclude"], code=project["code"],
+                     files=args["context_files"], dest=dest, sha256=args["release"]["sha256"],
+                     on_host=args["host"].get("built_assets") or {}, mirrors=mirrors(app),
+                     engine_registry_mirrors=True, mirror_check=app["mirror_check"],
+                     mirror_timeout=app["mirror_timeout"]),
+        image=dict(name=app["name"], tag=tag, source="build", build=dict(path=dest, pull=False, rm=True)))
+
+
+def migrate_spec(app, args):
+    """`check --deploy` and the migration plan in one Django start; the migrations only when any are pending."""
+    plan = ["python", "-m", "djangodocker_deploy.release", "plan"]
+    if app["check_deploy"]:
+        plan += ["--deploy", app["check_fail_level"]]
+    return dict(plan_command=plan, migrate_command=["python", "-m", "djangodocker_deploy.release", "migrate"],
+                load_fixture=args["load_fixture"])
+
+
+def backup_spec(app, args):
+    """The backup before migrations: the database role's dump (its entry point `app` names it), or the sqlite copy."""
+    database = args["services"].get("database")
+    if app["database"] != "sqlite":
+        return database["dump"]
+    return dict(module="djangodocker.deploy.django_app_sqlite_backup",
+                args=dict(database=app["data_dir"] + "/db.sqlite3", backup_dir=app["backup_dir"],
+                          label="pre-migrate", keep=app["backup_keep"], uid=app["uid"]))
+
+
+def probe_host(app):
+    """The Host header of the health probe: a name of the site (not a wildcard)."""
+    return next((name for name in app["server_names"] if not re.match(r"[.*]", name)), "localhost")
+
+
+def front_probe(app, args, socket, tag, container):
+    """Nginx mode: the release must answer for the site on its own socket (its static files copied for Nginx
+    while it boots)."""
+    health = app["health"]
+    dirs = args["site"]["dirs"]
+    return dict(socket="%s/%s.sock" % (dirs["run"], socket), host=probe_host(app), path=health["path"],
+                scheme="https" if app["tls"] else "http", status=health["status"], timeout=health["timeout"],
+                static=dict(container=container, dest="%s/%s" % (dirs["static"], tag), subdir=app["static_url"]))
+
+
+def port_probe(app):
+    """Single mode: the published port must answer (as localhost, a name ALLOWED_HOSTS always holds), asked
+    at the address the port is bound to (loopback when it is bound to all)."""
+    address = app["host_address"]
+    address = ("[%s]" % address) if ":" in address else (address or "127.0.0.1")
+    health = app["health"]
+    return dict(url="http://%s:%s" % (address, app["host_port"]), host="localhost", path=health["path"],
+                status=health["status"], timeout=health["timeout"])

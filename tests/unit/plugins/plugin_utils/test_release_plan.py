@@ -1,0 +1,151 @@
+"""What the release pipeline is given, composed from the app's settings in one place."""
+
+from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
+
+from ansible_collections.djangodocker.deploy.plugins.module_utils.release_spec import ARGUMENT_SPEC
+from ansible_collections.djangodocker.deploy.plugins.plugin_utils.release_plan import compose
+
+ROOT = "/srv/django/mysite"
+DIRS = {"root": "/srv/nginx/sites/mysite", "run": "/srv/nginx/sites/mysite/run",
+        "static": "/srv/nginx/sites/mysite/static"}
+PLAN = {"name": "mysite", "conf_dir": "/srv/nginx/conf.d", "container": "nginx", "content": "site", "drain_timeout": 30}
+DATABASE = {"network": "djangodocker-db", "env_file": "/srv/databases/db/apps/mysite/client.env",
+            "dump": {"module": "djangodocker.deploy.database_dump", "args": {"container": "db"}}}
+REDIS = {"network": "djangodocker-redis", "env_file": "/srv/redis/apps/mysite/client.env"}
+
+
+def args(state="released", app=None, **changes):
+    """The action's arguments as the django_app role passes them, checked by its argument spec."""
+    settings = {
+        "name": "mysite", "root": ROOT, "data_dir": ROOT + "/data", "lock_file": ROOT + "/deploy.lock",
+        "backup_dir": ROOT + "/backups", "env_dir": ROOT + "/env", "build_dir": ROOT + "/build",
+        "history_file": ROOT + "/releases", "mode": "nginx", "uid": 10001, "env_mount": "/run/djangodocker/app.env",
+        "socket_mount": "/run/uwsgi", "server_names": ["*.example.com", "www.example.com"],
+        "health": {"path": "/healthz", "status": [200], "timeout": 90},
+        "project": {"src": "/home/me/mysite"}, "pip_index_url": "https://mirrors.example/pypi/simple/",
+    }
+    settings.update(app or {})
+    given = {"state": state, "app": settings, "release": {"tag": "new", "sha256": "abc", "files": 3},
+             "host": {"env_file": ROOT + "/env/release-1.env", "env_sha256": "e1", "static_releases": ["old", "older"],
+                      "built_assets": {"a.tar": "x"}, "engine": True, "requests": True},
+             "site": {"dirs": DIRS, "plan": PLAN, "static_releases": ["new", "old"]}, "next_socket": "rnext"}
+    given.update(changes)
+    checked = ArgumentSpecValidator(ARGUMENT_SPEC).validate(given)
+    assert not checked.error_messages, checked.error_messages
+    return checked.validated_parameters
+
+
+def test_an_nginx_release_starts_beside_the_serving_one_on_its_own_socket_and_is_probed_there():
+    spec = compose(args(), holder="me run 1")
+    assert spec["image"] == "mysite:new" and spec["container"]["hostname"] == "rnext"
+    assert spec["container"]["published_ports"] == []
+    assert DIRS["run"] + ":/run/uwsgi" in spec["container"]["volumes"]
+    probe = spec["front"]["probe"]
+    # The probe asks as a name of the site, never a wildcard one.
+    assert probe["socket"] == DIRS["run"] + "/rnext.sock" and probe["host"] == "www.example.com"
+    assert probe["static"] == {"container": "mysite-next", "dest": DIRS["static"] + "/new", "subdir": "/static/"}
+    assert spec["front"]["site"] == PLAN and spec["port"] is None
+    assert spec["lock"] == {"path": ROOT + "/deploy.lock", "holder": "me run 1", "timeout": 600}
+
+
+def test_the_environment_file_is_a_read_only_mount_and_its_checksum_a_label_never_the_containers_env():
+    spec = compose(args())
+    container = spec["container"]
+    assert ROOT + "/env/release-1.env:/run/djangodocker/app.env:ro" in container["volumes"]
+    assert "env" not in container and container["labels"]["djangodocker.deploy.env"] == "e1"
+    assert container["comparisons"] == {"env": "strict"}
+    # Every container of the app is hardened alike, one-offs too.
+    for options in (container, spec["one_off"]):
+        assert options["security_opts"] == ["no-new-privileges:true"] and options["cap_drop"] == ["ALL"]
+        assert options["tmpfs"] == ["/tmp"]
+
+
+def test_single_mode_publishes_the_port_and_probes_it_at_the_bound_address():
+    spec = compose(args(app={"mode": "single", "host_address": "::1", "host_port": 8080}))
+    assert spec["container"]["published_ports"] == ["::1:8080:8000"] and "hostname" not in spec["container"]
+    assert spec["port"]["probe"]["url"] == "http://[::1]:8080" and spec["port"]["probe"]["host"] == "localhost"
+    assert spec["front"] is None
+    assert all(":/run/uwsgi" not in volume for volume in spec["container"]["volumes"])
+    # Bound to all addresses: asked on loopback.
+    assert compose(args(app={"mode": "single"}))["port"]["probe"]["url"] == "http://127.0.0.1:80"
+
+
+def test_the_database_and_redis_networks_come_first_then_the_users_once_each():
+    spec = compose(args(app={"networks": ["djangodocker-redis", "extra"], "database": "postgresql"},
+                        services={"database": DATABASE, "redis": REDIS}))
+    assert [n["name"] for n in spec["container"]["networks"]] == ["djangodocker-db", "djangodocker-redis", "extra"]
+    assert spec["container"]["network_mode"] == "djangodocker-db"
+    assert spec["one_off"]["networks"] == spec["container"]["networks"]
+    # No network named: Docker's default bridge (nothing set).
+    assert "networks" not in compose(args())["container"]
+
+
+def test_the_backup_before_migrations_is_the_database_roles_dump_or_the_sqlite_copy():
+    server = compose(args(app={"database": "postgresql"}, services={"database": DATABASE}))
+    assert server["backup"] == DATABASE["dump"]
+    sqlite = compose(args(app={"backup_keep": 2}))["backup"]
+    assert sqlite["module"] == "djangodocker.deploy.django_app_sqlite_backup"
+    assert sqlite["args"] == {"database": ROOT + "/data/db.sqlite3", "backup_dir": ROOT + "/backups",
+                              "label": "pre-migrate", "keep": 2, "uid": 10001}
+
+
+def test_check_mode_makes_no_backup_and_does_not_point_the_site():
+    spec = compose(args(), check_mode=True)
+    assert spec["backup"] is None and spec["front"] is None and spec["build"] is not None and spec["check_mode"]
+
+
+def test_a_rollback_builds_nothing_and_never_touches_the_database():
+    spec = compose(args(rolling_back=True))
+    assert spec["build"] is None and spec["migrate"] is None and spec["backup"] is None
+    assert spec["front"]["probe"]["socket"].endswith("/rnext.sock")
+
+
+def test_the_build_asks_the_mirrors_it_needs_and_sends_only_what_the_host_lacks():
+    spec = compose(args(app={"os_packages": True, "apt_mirror_url": "https://mirrors.example/debian//",
+                             "mirror_check": "warn"}, context_files={"Dockerfile": "FROM x"}))
+    context = spec["build"]["context"]
+    assert context["mirrors"] == [{"name": "PyPI index", "url": "https://mirrors.example/pypi/simple/django/"},
+                                  {"name": "Debian mirror", "url": "https://mirrors.example/debian/"}]
+    assert context["dest"] == ROOT + "/build/new" and context["on_host"] == {"a.tar": "x"}
+    assert context["files"] == {"Dockerfile": "FROM x"} and context["mirror_check"] == "warn"
+    assert spec["build"]["image"]["build"] == {"path": ROOT + "/build/new", "pull": False, "rm": True}
+    # Without OS packages the Debian mirror is not asked.
+    assert len(compose(args(app={"apt_mirror_url": "https://m/debian"}))["build"]["context"]["mirrors"]) == 1
+
+
+def test_the_checks_run_with_the_chosen_level_and_a_move_loads_its_fixture():
+    migrate = compose(args(app={"check_fail_level": "WARNING"}, load_fixture="/data/x.json"))["migrate"]
+    assert migrate["plan_command"][-2:] == ["--deploy", "WARNING"] and migrate["load_fixture"] == "/data/x.json"
+    assert "--deploy" not in compose(args(app={"check_deploy": False}))["migrate"]["plan_command"]
+
+
+def test_celery_workers_are_the_apps_container_with_their_own_command_label_and_health_check():
+    spec = compose(args(app={"celery": {"app": "proj", "beat": True, "worker_options": ["-c", "2"]}}))
+    celery = spec["celery"]
+    worker, beat = celery["worker"], celery["beat"]
+    assert worker["command"][:4] == ["celery", "-A", "proj", "worker"] and worker["command"][-2:] == ["-c", "2"]
+    assert worker["labels"] == {"djangodocker.deploy.app": "mysite", "djangodocker.deploy.env": "e1",
+                                "djangodocker.deploy.celery": "worker"}
+    assert worker["published_ports"] == [] and "proj inspect ping" in worker["healthcheck"]["test"][1]
+    assert beat["labels"]["djangodocker.deploy.celery"] == "beat" and beat["healthcheck"] == {"test": ["NONE"]}
+    assert celery["prefix"] == "mysite-worker-" and celery["ping"][-1] == "proj"
+    # The app's own container keeps its labels (the worker's are a copy).
+    assert "djangodocker.deploy.celery" not in spec["container"]["labels"]
+    assert compose(args(app={"celery": {"app": "proj"}}))["celery"]["beat"] is None
+    assert compose(args())["celery"] is None and compose(args())["retire"]["celery_leftovers"]
+
+
+def test_a_release_retires_what_the_site_no_longer_serves():
+    retire = compose(args(app={"keep_images": 4}))["retire"]
+    assert retire["prune"] == [ROOT + "/env/*.env", ROOT + "/app.env", ROOT + "/build/*", DIRS["static"] + "/*"]
+    assert retire["keep"] == [ROOT + "/build/new", DIRS["static"] + "/new", DIRS["static"] + "/old"]
+    assert retire["history"] == ROOT + "/releases" and retire["keep_images"] == 4
+
+
+def test_a_run_with_nothing_to_release_copies_the_serving_static_files_only_when_they_went():
+    serving = {"tag": "old", "hostname": "rold"}
+    assert compose(args("serving", serving=serving))["serving_static"] is None
+    gone = compose(args("serving", serving={"tag": "gone", "hostname": "rgone"}))["serving_static"]
+    assert gone["socket"] == DIRS["run"] + "/rgone.sock" and gone["static"]["container"] == "mysite"
+    assert gone["static"]["dest"] == DIRS["static"] + "/gone"
+    assert compose(args("serving", app={"mode": "single"}, serving=serving))["serving_static"] is None
