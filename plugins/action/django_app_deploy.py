@@ -22,7 +22,7 @@ from ansible.plugins.action import ActionBase
 
 from ansible_collections.djangodocker.deploy.plugins.plugin_utils.context_upload import ContextSender
 from ansible_collections.djangodocker.deploy.plugins.module_utils.release_spec import ARGUMENT_SPEC
-from ansible_collections.djangodocker.deploy.plugins.plugin_utils.release_plan import compose
+from ansible_collections.djangodocker.deploy.plugins.plugin_utils.release_plan import compose, site_view
 from ansible_collections.djangodocker.deploy.plugins.plugin_utils.release_pipeline import (
     ReleaseFailed, check, keep_serving, release)
 
@@ -80,10 +80,17 @@ class ActionModule(ContextSender, ActionBase):
         if checked.error_messages:
             raise AnsibleActionFail("django_app_deploy: %s" % "; ".join(checked.error_messages))
         args = checked.validated_parameters
+        if not args["release"].get("tag"):
+            raise AnsibleActionFail("django_app_deploy: release.tag is required")
         if self._task.check_mode and not (args["host"].get("engine") and args["host"].get("requests")):
-            # Check mode on a host without Docker yet (the docker_ce role would install it): nothing to ask.
-            result.update(changed=True, msg="%s:%s would be built and started as %s"
-                          % (args["app"]["name"], args["release"]["tag"], args["app"]["name"]))
+            # Check mode on a host without Docker yet (the docker_ce role would install it): nothing to ask,
+            # the release would be made.
+            if args["state"] == "check":
+                result.update(release_needed=True, serving={}, next_socket="",
+                              site=dict(socket="", release=args["release"]["tag"], static_releases=[]))
+            elif args["state"] == "released":
+                result.update(changed=True, msg="%s:%s would be built and started as %s"
+                              % (args["app"]["name"], args["release"]["tag"], args["app"]["name"]))
             return result
         spec = compose(args, check_mode=bool(self._task.check_mode), holder=run_holder())
         # This controller and its ansible-playbook process (the worker's parent): a lock a killed run of
@@ -93,6 +100,7 @@ class ActionModule(ContextSender, ActionBase):
         try:
             if spec["state"] == "check":
                 result.update(check(host, spec))
+                result["site"] = site_view(spec, result)
             elif spec["state"] == "serving":
                 result.update(keep_serving(host, spec))
             else:

@@ -13,13 +13,8 @@ APP_OPTIONS = dict(
     data_dir=dict(type="path", required=True),
     lock_file=dict(type="path", required=True),
     backup_dir=dict(type="path", required=True),
-    env_dir=dict(type="path", required=True),
-    build_dir=dict(type="path", required=True),
     history_file=dict(type="path", required=True),
     mode=dict(type="str", choices=["nginx", "single"], required=True),
-    uid=dict(type="int", required=True),
-    env_mount=dict(type="str", required=True),
-    socket_mount=dict(type="str", required=True),
     server_names=dict(type="list", elements="str", default=[]),
     host_address=dict(type="str", default=""),
     host_port=dict(type="int", default=80),
@@ -62,11 +57,8 @@ APP_OPTIONS = dict(
 ARGUMENT_SPEC = dict(
     state=dict(type="str", choices=["released", "check", "serving"], default="released"),
     app=dict(type="dict", required=True, options=APP_OPTIONS),
-    release=dict(type="dict", required=True, options=dict(
-        tag=dict(type="str", required=True),
-        sha256=dict(type="str", default=""),
-        files=dict(type="int", default=0),
-    )),
+    # A tag lookup's or a rollback target's result: its `tag` (and `sha256`) are read.
+    release=dict(type="dict", required=True),
     rolling_back=dict(type="bool", default=False),
     host=dict(type="dict", required=True),
     services=dict(type="dict", default={}, options=dict(
@@ -76,7 +68,6 @@ ARGUMENT_SPEC = dict(
     site=dict(type="dict", default={}, options=dict(
         dirs=dict(type="dict", default={}),
         plan=dict(type="dict", default={}),
-        static_releases=dict(type="list", elements="str", default=[]),
     )),
     next_socket=dict(type="str", default=""),
     serving=dict(type="dict", default={}),

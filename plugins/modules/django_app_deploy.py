@@ -53,17 +53,12 @@ options:
     required: true
     suboptions:
       name: {description: The app's name (its container's).,  type: str, required: true}
-      root: {description: The app's folder on the host (its deploy lock, environment files, builds, backups)., type: path, required: true}
+      root: {description: The app's folder on the host (its environment files and builds are below it: C(plugins/module_utils/app_paths.py))., type: path, required: true}
       data_dir: {description: The app's data folder (mounted at C(/data))., type: path, required: true}
       lock_file: {description: The deploy lock (one deploy at a time on the host)., type: path, required: true}
       backup_dir: {description: sqlite - where the backup before migrations goes., type: path, required: true}
-      env_dir: {description: The environment files' folder (one per content; a retire prunes those no container uses)., type: path, required: true}
-      build_dir: {description: The build contexts' folder (one per release)., type: path, required: true}
       history_file: {description: The images of the releases that served, oldest first (what a rollback goes back along)., type: path, required: true}
       mode: {description: C(nginx) (behind the Nginx front) or C(single) (a published port)., type: str, choices: [nginx, single], required: true}
-      uid: {description: The user the app runs as in the container., type: int, required: true}
-      env_mount: {description: Where the environment file is mounted read-only in the container., type: str, required: true}
-      socket_mount: {description: Where the site's socket folder is mounted (Nginx mode)., type: str, required: true}
       server_names: {description: The site's names; the first that is not a wildcard is the probe's C(Host)., type: list, elements: str, default: []}
       host_address: {description: Single mode - the address the port is bound to; empty for all., type: str, default: ""}
       host_port: {description: Single mode - the published port., type: int, default: 80}
@@ -116,13 +111,13 @@ options:
         default: fail
       mirror_timeout: {description: Seconds a mirror has to answer., type: int, default: 10}
   release:
-    description: The release - its image is C(<name>:<tag>).
+    description:
+      - The release - its image is C(<name>:<tag>) - as the C(djangodocker.deploy.django_app_tag) lookup returns it
+        (C(tag), C(sha256), the project tar's checksum the context upload checks), or
+        M(djangodocker.deploy.django_app_release)'s O(djangodocker.deploy.django_app_release#module:state=target) for a
+        rollback (C(tag)). Other keys are ignored.
     type: dict
     required: true
-    suboptions:
-      tag: {description: The image tag (the content tag of the build context)., type: str, required: true}
-      sha256: {description: The project tar's checksum (what the context upload checks)., type: str, default: ""}
-      files: {description: The number of the project's files in it (the C(django_app_tag) lookup's count; not used)., type: int, default: 0}
   rolling_back:
     description: A rollback - nothing is built, no migration runs, the database is not touched; the image must be on the host.
     type: bool
@@ -148,7 +143,6 @@ options:
     suboptions:
       dirs: {description: C(nginx_front_site_dirs) (the socket and static folders)., type: dict, default: {}}
       plan: {description: C(nginx_front_site_plan) (the site pointed at the new release; entry point C(site_prepared))., type: dict, default: {}}
-      static_releases: {description: The static folders the site is given (kept by the retire)., type: list, elements: str, default: []}
   next_socket:
     description: Nginx mode - the new release's hostname (its socket's name), as O(state=check) returned it.
     type: str
@@ -183,9 +177,6 @@ EXAMPLES = r"""
       root: /srv/django/mysite
       data_dir: /srv/django/mysite/data
       mode: single
-      uid: 10001
-      env_mount: /run/djangodocker/app.env
-      socket_mount: /run/uwsgi
       health: {path: /, status: [200], timeout: 90}
       project: {src: ~/mysite}
       pip_index_url: https://mirrors.aliyun.com/pypi/simple/
@@ -237,6 +228,13 @@ next_socket:
       the same release, never the serving container's.
   returned: state=check
   type: str
+site:
+  description:
+    - With O(state=check), what the app's Nginx site points at after this run - C(socket) (the next release's socket
+      name when a release is needed, else the serving one's), C(release) (its tag) and C(static_releases) (its static
+      folder, then the newest other one on the host).
+  returned: state=check
+  type: dict
 failed_step:
   description: The step that failed.
   returned: failed

@@ -43,17 +43,15 @@ options:
     type: int
     required: true
   secret_file:
-    description: Where a generated secret key is kept.
+    description: Where a generated secret key is kept; by default C(<root>/secret_key).
     type: path
-    required: true
   secret_key:
     description: The secret key to use; empty generates one once and keeps it in O(secret_file).
     type: str
     default: ""
   env_dir:
-    description: The folder of the environment files (root's, 0750).
+    description: The folder of the environment files (root's, 0750); by default C(<root>/env).
     type: path
-    required: true
   secret_env_name:
     description: The variable the secret key is given to the app in.
     type: str
@@ -120,7 +118,7 @@ options:
     description:
       - The app's folder of build contexts (one folder per release); the project assets tars in it
         that have their checksum beside them are returned in RV(built_assets), so that a release
-        does not send them again.
+        does not send them again. By default C(<root>/build).
     type: path
   carry_sqlite:
     description:
@@ -199,6 +197,7 @@ import time
 
 from ansible.module_utils.basic import AnsibleModule
 
+from ansible_collections.djangodocker.deploy.plugins.module_utils.app_paths import app_paths
 from ansible_collections.djangodocker.deploy.plugins.module_utils.docker_cli import Docker, DockerError
 from ansible_collections.djangodocker.deploy.plugins.module_utils.project_pack import (
     CONTEXT_ASSETS,
@@ -377,9 +376,9 @@ def main():
             root=dict(type="path", required=True),
             data_dir=dict(type="path", required=True),
             uid=dict(type="int", required=True),
-            secret_file=dict(type="path", required=True),
+            secret_file=dict(type="path"),
             secret_key=dict(type="str", default="", no_log=True),
-            env_dir=dict(type="path", required=True),
+            env_dir=dict(type="path"),
             secret_env_name=dict(type="str", default="DJANGO_SECRET_KEY"),
             env=dict(type="dict", default={}, no_log=True),
             env_files=dict(type="list", elements="path", default=[]),
@@ -398,6 +397,8 @@ def main():
         ),
         supports_check_mode=True,
     )
+    for key, path in app_paths(module.params["root"]).items():
+        module.params[key] = module.params[key] or path
     params, check = module.params, module.check_mode
     # Ansible masks every no_log value wherever it appears in the result: a
     # short, non-secret value of the environment ("1", "60") would be masked

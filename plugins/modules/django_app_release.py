@@ -19,6 +19,8 @@ description:
   - O(state=restore) removes C(<name>-next), and when O(switched) removes the new release's
     container and renames the previous one back and starts it; with no previous release, the
     new one is stopped (kept for its logs), so that no later run takes it for a serving site.
+  - O(state=target) changes nothing - it names the release a rollback goes back to (RV(tag)), or fails saying which
+    images of the app the host has.
   - O(state=retire), once the new release is healthy, removes the previous release's container,
     leftovers of earlier runs (C(<name>-next), C(<name>-migrate-*)), and the files and folders of
     O(retire.prune) (environment files, build folders of other releases) that the running container
@@ -41,8 +43,15 @@ options:
   state:
     description: What to do (see the description).
     type: str
-    choices: [switch, restore, retire]
+    choices: [switch, restore, retire, target]
     required: true
+  history:
+    description: With O(state=target), the file of the images of the releases that served, oldest first (O(retire.history) writes it).
+    type: path
+  rollback_to:
+    description: With O(state=target), the image tag to go back to; empty for the newest release that served, is not the serving one and whose image is still on the host.
+    type: str
+    default: ""
   switched:
     description: With O(state=restore), whether O(state=switch) ran (the new release is C(<name>)).
     type: bool
@@ -167,6 +176,10 @@ EXAMPLES = r"""
 """
 
 RETURN = r"""
+tag:
+  description: With O(state=target), the image tag of the release to go back to.
+  returned: success
+  type: str
 previous_image:
   description: With O(state=switch), the image of the release that served before; empty when none.
   returned: success
@@ -322,11 +335,7 @@ def mounted_sources(container):
 
 def record(history, image, check_mode, keep=20):
     """Add IMAGE to the HISTORY file unless it is the last line; (lines, changed)."""
-    try:
-        with open(history, encoding="utf-8") as handle:
-            lines = [line.strip() for line in handle if line.strip()]
-    except FileNotFoundError:
-        lines = []
+    lines = read_history(history)
     if not image or (lines and lines[-1] == image):
         return lines, False
     lines = (lines + [image])[-keep:]
@@ -409,6 +418,31 @@ def release(docker, params, check_mode):
     return result, actions
 
 
+def read_history(history):
+    try:
+        with open(history, encoding="utf-8") as handle:
+            return [line.strip() for line in handle if line.strip()]
+    except FileNotFoundError:
+        return []
+
+
+def rollback_target(docker, name, history, wanted):
+    """The image tag a rollback goes back to: WANTED, or the newest release in HISTORY that served, is not the
+    serving one and whose image is still on the host (never a release that failed). DockerError when none."""
+    images = docker.images(name)
+    if wanted:
+        found = name + ":" + wanted if name + ":" + wanted in images else ""
+    else:
+        serving = image_of(docker.inspect(name))
+        found = next((image for image in reversed(read_history(history) if history else [])
+                      if image != serving and image in images), "")
+    if not found:
+        raise DockerError("There is no image %s on the host to go back to. Images of %s there: %s."
+                          % (name + ":" + wanted if wanted else "of an earlier release that served", name,
+                             ", ".join(images) or "none"))
+    return found.rsplit(":", 1)[-1]
+
+
 def carry_out(docker, params, check_mode):
     """Carry out PARAMS["state"]; (result, actions). Raises DockerError, or RetireError after a switch."""
     name, policy = params["name"], params["retire"]
@@ -428,6 +462,8 @@ def carry_out(docker, params, check_mode):
             raise RetireError(error, result, actions)
         result.update(retired)
         return result, actions + more
+    if params["state"] == "target":
+        return dict(result, tag=rollback_target(docker, name, params["history"], params["rollback_to"])), []
     if params["state"] == "restore":
         result["restored"], actions = restore(docker, name, params["switched"], check_mode)
         return result, actions
@@ -453,7 +489,9 @@ def main():
     module = AnsibleModule(
         argument_spec=dict(
             name=dict(type="str", required=True),
-            state=dict(type="str", required=True, choices=["switch", "restore", "retire"]),
+            state=dict(type="str", required=True, choices=["switch", "restore", "retire", "target"]),
+            history=dict(type="path"),
+            rollback_to=dict(type="str", default=""),
             switched=dict(type="bool", default=True),
             stop_timeout=dict(type="int", default=10),
             stop_previous=dict(type="bool", default=True),

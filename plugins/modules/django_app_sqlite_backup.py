@@ -51,9 +51,8 @@ options:
     description: The backup to restore; empty restores the newest.
     type: path
   uid:
-    description: Owner (user and group id) of the backups and of a restored database.
+    description: Owner (user and group id) of a restored database; by default the owner of the database's folder (the app's data folder, its user's).
     type: int
-    default: 0
 """
 
 EXAMPLES = r"""
@@ -109,7 +108,7 @@ def main():
             label=dict(type="str", default="manual"),
             keep=dict(type="int", default=5),
             restore_from=dict(type="path"),
-            uid=dict(type="int", default=0),
+            uid=dict(type="int"),
         ),
         supports_check_mode=True,
     )
@@ -123,7 +122,8 @@ def main():
                 module.fail_json(msg="No backup to restore in %s%s" % (
                     p["backup_dir"], (" (%s does not exist)" % p["restore_from"]) if p["restore_from"] else ""))
             if not module.check_mode:
-                restore(source, p["database"], p["uid"])
+                uid = p["uid"] if p["uid"] is not None else os.stat(os.path.dirname(p["database"])).st_uid
+                restore(source, p["database"], uid)
             module.exit_json(changed=True, backup=source)
         if not os.path.isfile(p["database"]):
             module.exit_json(changed=False, backup="", removed=[])

@@ -12,8 +12,9 @@ version_added: 0.9.0
 description:
   - O(state=stopped) stops every running container the django_app role made for the app (the label
     C(djangodocker.deploy.app=<app>) - the web container, Celery's workers and beat, a next release - and
-    returns their names, for a restore or a move of the database that no write may slip past.
-  - O(state=started) starts the containers O(names) again (those a stop returned).
+    returns their names and images, for a restore or a move of the database that no write may slip past.
+  - O(state=started) starts the containers O(names) again (those a stop returned); with O(wait_healthy), then waits
+    (bounded) until the app's web container answers its health check.
 author: djangodocker.deploy developers (!UNKNOWN)
 options:
   app:
@@ -30,6 +31,12 @@ options:
     type: list
     elements: str
     default: []
+  wait_healthy:
+    description:
+      - With O(state=started), seconds to wait until the app's web container (named O(app)) is healthy, when it is one
+        of O(names); 0 does not wait. Not healthy by then is no failure (RV(healthy) says so).
+    type: int
+    default: 0
   stop_timeout:
     description: Seconds each container gets to stop (a worker finishes its task) before it is killed.
     type: int
@@ -62,7 +69,17 @@ names:
   returned: success
   type: list
   elements: str
+images:
+  description: With O(state=stopped), the image of each container stopped, by its name.
+  returned: success
+  type: dict
+healthy:
+  description: With O(wait_healthy), whether the web container answered its health check in time (true when it has none).
+  returned: success
+  type: bool
 """
+
+import time
 
 from ansible.module_utils.basic import AnsibleModule
 
@@ -86,25 +103,49 @@ def start(docker, names, check_mode):
     return list(names)
 
 
+def images_of(docker, names):
+    return {name: ((docker.inspect(name) or {}).get("Config") or {}).get("Image", "") for name in names}
+
+
+def wait_healthy(docker, app, timeout, sleep=time.sleep, clock=time.monotonic):
+    """Whether APP's container is healthy (or has no health check) within TIMEOUT seconds."""
+    deadline = clock() + timeout
+    while True:
+        state = (docker.inspect(app) or {}).get("State") or {}
+        status = (state.get("Health") or {}).get("Status", "healthy" if state.get("Running") else "")
+        if status == "healthy":
+            return True
+        if clock() >= deadline:
+            return False
+        sleep(1)
+
+
 def main():
     module = AnsibleModule(
         argument_spec=dict(
             app=dict(type="str", required=True),
             state=dict(type="str", choices=["stopped", "started"], default="stopped"),
             names=dict(type="list", elements="str", default=[]),
+            wait_healthy=dict(type="int", default=0),
             stop_timeout=dict(type="int", default=60),
         ),
         supports_check_mode=True,
     )
     p, docker = module.params, Docker(module)
+    result = {}
     try:
         if p["state"] == "stopped":
+            images = images_of(docker, docker.container_names(
+                "label=djangodocker.deploy.app=%s" % p["app"], "status=running"))
             names = stop(docker, p["app"], p["stop_timeout"], module.check_mode)
+            result["images"] = {name: images.get(name, "") for name in names}
         else:
             names = start(docker, p["names"], module.check_mode)
+            if p["wait_healthy"] > 0 and p["app"] in names and not module.check_mode:
+                result["healthy"] = wait_healthy(docker, p["app"], p["wait_healthy"])
     except DockerError as error:
         module.fail_json(msg=str(error))
-    module.exit_json(changed=bool(names), names=names)
+    module.exit_json(changed=bool(names), names=names, **result)
 
 
 if __name__ == "__main__":

@@ -15,6 +15,9 @@ from __future__ import annotations
 
 import re
 
+from ansible_collections.djangodocker.deploy.plugins.module_utils.app_image import ENV_MOUNT, SOCKET_MOUNT, UID
+from ansible_collections.djangodocker.deploy.plugins.module_utils.app_paths import app_paths
+
 APP_LABEL = "djangodocker.deploy.app"
 ENV_LABEL = "djangodocker.deploy.env"
 CELERY_LABEL = "djangodocker.deploy.celery"
@@ -39,7 +42,7 @@ def compose(args, check_mode=False, holder=""):
         build=build_spec(app, args) if building else None,
         migrate=migrate_spec(app, args) if building else None,
         backup=backup_spec(app, args) if building and not check_mode else None,
-        front=None, port=None, serving_static=None,
+        front=None, port=None, serving_static=None, static_on_host=list(args["host"].get("static_releases") or []),
     )
     if nginx and not check_mode and args["state"] == "released":
         spec["front"] = dict(probe=front_probe(app, args, socket=args["next_socket"], tag=tag,
@@ -66,9 +69,9 @@ def one_off_options(app, args):
     """Hardening Django allows, for every container of the app: no privilege gain, no capabilities (the
     server listens on an unprivileged port as an unprivileged user), a read-only root when asked; the
     environment file (the secret key in it) mounted read-only, never the container's Env."""
-    volumes = [app["data_dir"] + ":/data", "%s:%s:ro" % (args["host"]["env_file"], app["env_mount"])]
+    volumes = [app["data_dir"] + ":/data", "%s:%s:ro" % (args["host"]["env_file"], ENV_MOUNT)]
     if app["mode"] == "nginx":
-        volumes.append(args["site"]["dirs"]["run"] + ":" + app["socket_mount"])
+        volumes.append(args["site"]["dirs"]["run"] + ":" + SOCKET_MOUNT)
     options = dict(volumes=volumes, labels={APP_LABEL: app["name"]}, security_opts=["no-new-privileges:true"],
                    cap_drop=["ALL"], read_only=app["read_only"], tmpfs=["/tmp"])
     joined = networks(app, args)
@@ -119,8 +122,24 @@ def celery_spec(app, container):
                 ready_timeout=celery["ready_timeout"], stop_timeout=celery["stop_timeout"])
 
 
+def static_releases(host, tag):
+    """The static folders the site serves: release TAG's, then the newest other one on the host (a page the
+    previous release rendered finds its hashed files during a switch)."""
+    on_host = [release for release in (host.get("static_releases") or []) if release != tag]
+    return ([tag] if tag else []) + on_host[:1]
+
+
+def site_view(spec, checked):
+    """What the app's Nginx site points at after this run, from the release check's result CHECKED: the next
+    release's socket and static folders when a release is needed, else the serving release's."""
+    serving = checked.get("serving") or {}
+    tag, socket = ((spec["image"].rsplit(":", 1)[-1], checked.get("next_socket", "")) if checked["release_needed"]
+                   else (serving.get("tag", ""), serving.get("hostname", "")))
+    return dict(socket=socket, release=tag, static_releases=static_releases({"static_releases": spec["static_on_host"]}, tag))
+
+
 def context_dir(app, tag):
-    return "%s/%s" % (app["build_dir"], tag)
+    return "%s/%s" % (app_paths(app["root"])["build_dir"], tag)
 
 
 def retire_policy(app, args):
@@ -129,13 +148,13 @@ def retire_policy(app, args):
     container uses them or they are kept (the pipeline protects the new and previous images)."""
     tag = args["release"]["tag"]
     # <root>/app.env: the single environment file of earlier versions.
-    prune = [app["env_dir"] + "/*.env", app["root"] + "/app.env", app["build_dir"] + "/*"]
+    paths = app_paths(app["root"])
+    prune = [paths["env_dir"] + "/*.env", app["root"] + "/app.env", paths["build_dir"] + "/*"]
     keep = [context_dir(app, tag)]
     if app["mode"] == "nginx":
         static = args["site"]["dirs"]["static"]
         prune.append(static + "/*")
-        # The static folders the site is given (the release's, then the one before it).
-        keep += ["%s/%s" % (static, release) for release in args["site"]["static_releases"]]
+        keep += ["%s/%s" % (static, release) for release in static_releases(args["host"], tag)]
     return dict(prune=prune, keep=keep, history=app["history_file"],
                 # Celery turned off: its containers go here (no listing of its own).
                 celery_leftovers=not app["celery"]["app"], celery_stop_timeout=app["celery"]["stop_timeout"],
@@ -158,7 +177,7 @@ def build_spec(app, args):
     project = app["project"]
     return dict(
         context=dict(src=project["src"], exclude=project["exclude"], code=project["code"],
-                     files=args["context_files"], dest=dest, sha256=args["release"]["sha256"],
+                     files=args["context_files"], dest=dest, sha256=args["release"].get("sha256", ""),
                      on_host=args["host"].get("built_assets") or {}, mirrors=mirrors(app),
                      engine_registry_mirrors=True, mirror_check=app["mirror_check"],
                      mirror_timeout=app["mirror_timeout"]),
@@ -181,7 +200,7 @@ def backup_spec(app, args):
         return database["dump"]
     return dict(module="djangodocker.deploy.django_app_sqlite_backup",
                 args=dict(database=app["data_dir"] + "/db.sqlite3", backup_dir=app["backup_dir"],
-                          label="pre-migrate", keep=app["backup_keep"], uid=app["uid"]))
+                          label="pre-migrate", keep=app["backup_keep"], uid=UID))
 
 
 def probe_host(app):

@@ -332,3 +332,37 @@ def test_another_run_s_lock_is_not_given_back(tmp_path):
     result, dummy = module.release(docker, params("retire", {}, release_lock=dict(lock, holder="run-b")),
                                    check_mode=False)
     assert not result["lock_released"] and os.path.exists(lock["path"])
+
+
+# The release a rollback goes back to
+
+def history_file(tmp_path, *images):
+    path = tmp_path / "releases"
+    path.write_text("".join(image + "\n" for image in images))
+    return str(path)
+
+
+def test_the_target_is_the_newest_release_that_served_but_the_serving_one_whose_image_is_still_here(tmp_path):
+    docker = FakeDocker(mysite=container("mysite:c"))
+    docker.tags = ["mysite:c", "mysite:b", "mysite:failed"]
+    # a's image went; c serves; "failed" never served (not in the history).
+    history = history_file(tmp_path, "mysite:a", "mysite:b", "mysite:c")
+    assert module.rollback_target(docker, "mysite", history, "") == "b"
+    assert docker.calls == []
+
+
+def test_a_named_target_must_be_an_image_on_the_host(tmp_path):
+    docker = FakeDocker(mysite=container("mysite:c"))
+    docker.tags = ["mysite:c", "mysite:a"]
+    assert module.rollback_target(docker, "mysite", history_file(tmp_path), "a") == "a"
+    with pytest.raises(module.DockerError, match="no image mysite:zz .* Images of mysite there: mysite:c, mysite:a"):
+        module.rollback_target(docker, "mysite", history_file(tmp_path), "zz")
+
+
+def test_no_earlier_release_to_go_back_to_is_an_error(tmp_path):
+    docker = FakeDocker(mysite=container("mysite:c"))
+    docker.tags = ["mysite:c"]
+    with pytest.raises(module.DockerError, match="of an earlier release that served"):
+        module.rollback_target(docker, "mysite", history_file(tmp_path, "mysite:c"), "")
+    with pytest.raises(module.DockerError, match="Images of mysite there: mysite:c"):
+        module.rollback_target(docker, "mysite", str(tmp_path / "none"), "")

@@ -9,6 +9,8 @@ def engine(monkeypatch, running):
     monkeypatch.setattr(module.Docker, "container_names",
                         lambda self, *filters: list(running) if filters == wanted else [])
     monkeypatch.setattr(module.Docker, "run", lambda self, *args, **kwargs: calls.append(args) or "")
+    monkeypatch.setattr(module.Docker, "inspect", lambda self, name: {"Config": {"Image": name + ":r1"},
+                                                                        "State": {"Running": True}})
     return calls
 
 
@@ -17,6 +19,8 @@ def test_the_web_container_stops_last_and_the_same_ones_start_again(monkeypatch,
     stopped = run_module(module.main, {"app": "mysite", "stop_timeout": 30}, capsys)
     assert stopped["changed"] and stopped["names"] == ["mysite-beat", "mysite-worker-abc", "mysite"]
     assert calls == [("stop", "--time", "30", name) for name in stopped["names"]]
+    # A move of the database exports with the stopped web container's image.
+    assert stopped["images"]["mysite"] == "mysite:r1"
     del calls[:]
     started = run_module(module.main, {"app": "mysite", "state": "started", "names": stopped["names"]}, capsys)
     assert started["names"] == stopped["names"] and calls == [("start", name) for name in stopped["names"]]
@@ -28,3 +32,26 @@ def test_nothing_running_changes_nothing_and_check_mode_stops_nothing(monkeypatc
     engine(monkeypatch, ["mysite"])
     checked = run_module(module.main, {"app": "mysite", "_ansible_check_mode": True}, capsys)
     assert checked["names"] == ["mysite"] and calls == []
+
+
+class Health:
+    """The web container's health as the engine reports it, one answer per look."""
+
+    def __init__(self, *statuses):
+        self.statuses, self.slept = list(statuses), 0
+
+    def inspect(self, name):
+        status = self.statuses.pop(0) if len(self.statuses) > 1 else self.statuses[0]
+        return {"State": {"Running": True, "Health": {"Status": status}}}
+
+    def sleep(self, seconds):
+        self.slept += seconds
+
+
+def test_starting_again_waits_until_the_web_container_is_healthy_bounded():
+    engine = Health("starting", "starting", "healthy")
+    assert module.wait_healthy(engine, "mysite", 30, sleep=engine.sleep, clock=lambda: engine.slept)
+    assert engine.slept == 2
+    never = Health("unhealthy")
+    assert not module.wait_healthy(never, "mysite", 5, sleep=never.sleep, clock=lambda: never.slept)
+    assert never.slept == 5

@@ -3,7 +3,7 @@
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 
 from ansible_collections.djangodocker.deploy.plugins.module_utils.release_spec import ARGUMENT_SPEC
-from ansible_collections.djangodocker.deploy.plugins.plugin_utils.release_plan import compose
+from ansible_collections.djangodocker.deploy.plugins.plugin_utils.release_plan import compose, site_view
 
 ROOT = "/srv/django/mysite"
 DIRS = {"root": "/srv/nginx/sites/mysite", "run": "/srv/nginx/sites/mysite/run",
@@ -18,9 +18,8 @@ def args(state="released", app=None, **changes):
     """The action's arguments as the django_app role passes them, checked by its argument spec."""
     settings = {
         "name": "mysite", "root": ROOT, "data_dir": ROOT + "/data", "lock_file": ROOT + "/deploy.lock",
-        "backup_dir": ROOT + "/backups", "env_dir": ROOT + "/env", "build_dir": ROOT + "/build",
-        "history_file": ROOT + "/releases", "mode": "nginx", "uid": 10001, "env_mount": "/run/djangodocker/app.env",
-        "socket_mount": "/run/uwsgi", "server_names": ["*.example.com", "www.example.com"],
+        "backup_dir": ROOT + "/backups",
+        "history_file": ROOT + "/releases", "mode": "nginx", "server_names": ["*.example.com", "www.example.com"],
         "health": {"path": "/healthz", "status": [200], "timeout": 90},
         "project": {"src": "/home/me/mysite"}, "pip_index_url": "https://mirrors.example/pypi/simple/",
     }
@@ -28,7 +27,7 @@ def args(state="released", app=None, **changes):
     given = {"state": state, "app": settings, "release": {"tag": "new", "sha256": "abc", "files": 3},
              "host": {"env_file": ROOT + "/env/release-1.env", "env_sha256": "e1", "static_releases": ["old", "older"],
                       "built_assets": {"a.tar": "x"}, "engine": True, "requests": True},
-             "site": {"dirs": DIRS, "plan": PLAN, "static_releases": ["new", "old"]}, "next_socket": "rnext"}
+             "site": {"dirs": DIRS, "plan": PLAN}, "next_socket": "rnext"}
     given.update(changes)
     checked = ArgumentSpecValidator(ARGUMENT_SPEC).validate(given)
     assert not checked.error_messages, checked.error_messages
@@ -149,3 +148,14 @@ def test_a_run_with_nothing_to_release_copies_the_serving_static_files_only_when
     assert gone["socket"] == DIRS["run"] + "/rgone.sock" and gone["static"]["container"] == "mysite"
     assert gone["static"]["dest"] == DIRS["static"] + "/gone"
     assert compose(args("serving", app={"mode": "single"}, serving=serving))["serving_static"] is None
+
+
+def test_the_site_points_at_the_next_release_when_one_is_needed_else_at_the_serving_one():
+    spec = compose(args("check"))
+    serving = {"tag": "old", "hostname": "rold"}
+    needed = site_view(spec, {"release_needed": True, "next_socket": "rnext", "serving": serving})
+    assert needed == {"socket": "rnext", "release": "new", "static_releases": ["new", "old"]}
+    kept = site_view(spec, {"release_needed": False, "next_socket": "rnext", "serving": serving})
+    assert kept == {"socket": "rold", "release": "old", "static_releases": ["old", "older"]}
+    # Nothing serves yet (a first release in check mode): nothing to point at.
+    assert site_view(spec, {"release_needed": False, "serving": {}})["socket"] == ""

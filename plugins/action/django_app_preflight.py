@@ -1,0 +1,75 @@
+# -*- coding: utf-8 -*-
+# Copyright: djangodocker.deploy contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The django_app role's checks before anything changes, on the controller (docs: modules/django_app_preflight.py).
+
+The rules are plugin_utils/app_checks.py; the project's layout module_utils/django_project.py; the
+certificate's module_utils/tls_pair.py. This file reads the files and reports.
+"""
+
+from __future__ import annotations
+
+import os
+
+from ansible.errors import AnsibleActionFail, AnsibleError
+from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
+from ansible.module_utils.common.text.converters import to_bytes
+from ansible.plugins.action import ActionBase
+
+from ansible_collections.djangodocker.deploy.plugins.module_utils.app_image import image_inputs
+from ansible_collections.djangodocker.deploy.plugins.module_utils.django_project import ProjectProblem, describe
+from ansible_collections.djangodocker.deploy.plugins.module_utils.preflight_spec import ARGUMENT_SPEC
+from ansible_collections.djangodocker.deploy.plugins.module_utils.tls_pair import TlsPairError, covers, inspect
+from ansible_collections.djangodocker.deploy.plugins.plugin_utils.app_checks import problems
+
+
+class ActionModule(ActionBase):
+
+    _VALID_ARGS = frozenset(ARGUMENT_SPEC)
+
+    def _read(self, path):
+        try:
+            found = self._find_needle("files", path)
+        except AnsibleError:
+            found = path
+        try:
+            # The loader decrypts vault-encrypted files.
+            content, dummy = self._loader._get_file_contents(found)
+        except AnsibleError as error:
+            raise TlsPairError("cannot read %s: %s" % (path, error.message))
+        return to_bytes(content)
+
+    def run(self, tmp=None, task_vars=None):
+        result = super().run(tmp, task_vars)
+        del tmp
+        checked = ArgumentSpecValidator(ARGUMENT_SPEC).validate(self._task.args)
+        if checked.error_messages:
+            raise AnsibleActionFail("django_app_preflight: %s" % "; ".join(checked.error_messages))
+        args = checked.validated_parameters
+        found = problems(args["settings"])
+        if found:
+            return dict(result, failed=True, problems=found,
+                        msg="Nothing was changed; the settings need a change: " + " ".join(found))
+        try:
+            result["layout"] = describe(os.path.abspath(os.path.expanduser(args["project"])),
+                                        args["requirements_file"], args["settings_module"])
+        except ProjectProblem as problem:
+            return dict(result, failed=True, msg=str(problem))
+        settings = args["settings"]
+        result["image"] = image_inputs(settings["database"], settings["redis"], settings["uwsgi_requirement"],
+                                       result["layout"]["dependencies"]["mode"])
+        tls = args["tls"]
+        if tls and tls["certificate"]:
+            try:
+                pair = inspect(self._read(tls["certificate"]), self._read(tls["key"]))
+            except TlsPairError as error:
+                # Its own messages: a key file's content is never quoted.
+                return dict(result, failed=True, msg="%s / %s: %s" % (tls["certificate"], tls["key"], error))
+            pair["uncovered"] = [name for name in tls["names"]
+                                 if not any(covers(pattern, name) for pattern in pair["names"])]
+            result["tls"] = pair
+            if pair["days_left"] < tls["warning_days"] or pair["uncovered"]:
+                uncovered = (" and does not cover " + ", ".join(pair["uncovered"])) if pair["uncovered"] else ""
+                result["warnings"] = ["The certificate %s expires on %s (%s days left)%s."
+                                      % (tls["certificate"], pair["not_after"], pair["days_left"], uncovered)]
+        return result

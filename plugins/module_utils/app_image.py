@@ -1,0 +1,35 @@
+# -*- coding: utf-8 -*-
+# Copyright: djangodocker.deploy contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The app image's interface, in one place: the role's templates (through the django_app_preflight
+action's `image` result) and the release plan (plugin_utils/release_plan.py) read it here."""
+
+from __future__ import annotations
+
+# Unprivileged user the app runs as in the container; owns the data folder.
+UID = 10001
+# Where the app reads its environment file (the settings overlay loads it; the image's
+# DJANGODOCKER_ENV_FILE names it).
+ENV_MOUNT = "/run/djangodocker/app.env"
+# Where the site's socket folder is mounted in Nginx mode (uwsgi.ini's socket is in it).
+SOCKET_MOUNT = "/run/uwsgi"
+# The database drivers the image gets when the project has none (any of `modules` importable,
+# else pip installs the role's pinned `tools` file).
+DRIVERS = {
+    "postgresql": {"modules": ["psycopg", "psycopg2"], "tools": "postgresql.txt"},
+    "mariadb": {"modules": ["MySQLdb", "pymysql"], "tools": "mysql.txt"},
+    "mysql": {"modules": ["MySQLdb", "pymysql"], "tools": "mysql.txt"},
+}
+REDIS_DRIVER = {"modules": ["redis"], "tools": "redis.txt"}
+
+
+def image_inputs(database, redis, uwsgi_requirement, dependencies_mode):
+    """The image's interface and what it installs: `drivers` (the Dockerfile's checks) and `tools`
+    (the role's hash-pinned files under files/tools: uWSGI unless the user names their own, the
+    drivers, uv or poetry for a project that uses them)."""
+    drivers = ([DRIVERS[database]] if database in DRIVERS else []) + ([REDIS_DRIVER] if redis else [])
+    tools = ([] if uwsgi_requirement else ["uwsgi.txt"]) + [driver["tools"] for driver in drivers]
+    if dependencies_mode in ("uv", "poetry"):
+        tools.append(dependencies_mode + ".txt")
+    return dict(uid=UID, env_mount=ENV_MOUNT, socket_mount=SOCKET_MOUNT, drivers=drivers,
+                tools=["tools/" + name for name in dict.fromkeys(tools)])

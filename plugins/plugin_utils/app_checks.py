@@ -1,0 +1,121 @@
+# -*- coding: utf-8 -*-
+# Copyright: djangodocker.deploy contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The django_app role's settings checked before anything on a host changes, in one place.
+
+`problems(settings)` lists every rule the settings break, one message each, naming the variable
+and what it must be. The role's argument specs have already checked the types; these are the
+rules a type cannot say (ports in range, values written into the Dockerfile and uwsgi.ini being
+plain, names that would clash). Values of the environment, the image's environment and uWSGI's
+options are never quoted (they may be secret); their names are.
+"""
+
+from __future__ import annotations
+
+import re
+
+# Set by the deployment, not by django_app_env.
+RESERVED_ENV = ("DJANGO_SECRET_KEY", "DJANGO_SETTINGS_MODULE", "DJANGO_ALLOWED_HOSTS", "DJANGO_CSRF_TRUSTED_ORIGINS")
+# App names that would clash with images the host pulls (pruning by name would remove them) or are too
+# generic to tell apps apart.
+RESERVED_NAMES = ("python", "nginx", "postgres", "mysql", "mariadb", "redis", "registry", "docker", "src", "app",
+                  "data", "build")
+FAIL_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+DATABASES = ("sqlite", "postgresql", "mariadb", "mysql")
+# A path written into the Dockerfile, uwsgi.ini or Nginx: no spaces, quotes, $, backquotes or backslashes.
+PLAIN_PATH = r"/[^\s\"'\\$`]*"
+IDENTIFIER = r"[A-Za-z_][A-Za-z0-9_]*"
+
+
+def plain(pattern, value):
+    return re.fullmatch(pattern, str(value)) is not None
+
+
+def multiline(values):
+    return any(re.search(r"[\r\n]", str(value)) for value in values)
+
+
+def problems(s):
+    """Every rule the settings S (the role's variables, unprefixed) break; empty when none."""
+    found = []
+
+    def rule(ok, message):
+        if not ok:
+            found.append(message)
+
+    rule(s["project_src"], "Set django_app_project_src to the folder of your Django project (the one with manage.py).")
+    for port in ("host_port", "container_port"):
+        rule(1 <= int(s[port]) <= 65535, "django_app_%s must be 1-65535 (%s)." % (port, s[port]))
+    rule(plain(PLAIN_PATH, s["health_path"]),
+         "django_app_health_path must be a path starting with /, without spaces, quotes, $ or backslashes (%s)."
+         % s["health_path"])
+    for name in ("static_url", "media_url"):
+        rule(plain(PLAIN_PATH + "/", s[name]),
+             "django_app_%s must start and end with /, without spaces, quotes, $ or backslashes (%s)."
+             % (name, s[name]))
+    rule(s["check_fail_level"] in FAIL_LEVELS,
+         "django_app_check_fail_level must be one of %s (%s)." % (", ".join(FAIL_LEVELS), s["check_fail_level"]))
+    rule(int(s["keep_images"]) >= 2, "django_app_keep_images must be at least 2 (%s)." % s["keep_images"])
+    rule(plain(r"https?://[^/\s]+/\S*", s["pip_index_url"]),
+         "django_app_pip_index_url must be an http(s) URL (%s)." % s["pip_index_url"])
+
+    name, base = s["name"], s["base_image"]
+    base_name = re.sub(r"[:@].*$", "", base).rsplit("/", 1)[-1]
+    rule(plain(r"[a-z0-9][a-z0-9_.-]*", name),
+         "django_app_name must be lowercase letters, digits, _ . - ('%s', the project folder's unless set)." % name)
+    rule(name not in RESERVED_NAMES and name != base_name,
+         "The app's name '%s' (the project folder's unless django_app_name is set) must not be one of %s nor the "
+         "base image's name: set django_app_name." % (name, ", ".join(RESERVED_NAMES)))
+
+    for var in ("env", "image_env"):
+        names = list(s[var])
+        rule(not set(names) & set(RESERVED_ENV),
+             "django_app_%s may not set %s (the role sets them)." % (var, ", ".join(sorted(set(names) & set(RESERVED_ENV)))))
+        bad = [key for key in names if not plain(IDENTIFIER, key)]
+        rule(not bad, "django_app_%s's names must be valid variable names (%s)." % (var, ", ".join(map(str, bad))))
+        lines = [key for key, value in s[var].items() if multiline([value])]
+        rule(not lines, "django_app_%s's values must be single lines (%s)." % (var, ", ".join(map(str, lines))))
+
+    rule(plain(r"[a-z0-9][a-z0-9._/:@-]*", base), "django_app_base_image must be an image reference (%s)." % base)
+    rule(plain(r"[A-Za-z0-9_.\[\]<>=!~,-]*", s["uwsgi_requirement"]),
+         "django_app_uwsgi_requirement must be a requirement without spaces or quotes (%s)." % s["uwsgi_requirement"])
+    rule(s["wsgi_module"] == "" or plain(r"[A-Za-z_][\w.]*(:[A-Za-z_]\w*)?", s["wsgi_module"]),
+         "django_app_wsgi_module must be module:attribute (%s)." % s["wsgi_module"])
+    options = s["uwsgi_options"]
+    bad = [key for key in options if not plain(r"[a-z0-9][a-z0-9-]*", key)] + \
+        [key for key, value in options.items() if multiline([value])]
+    rule(not bad, "django_app_uwsgi_options' keys must be lowercase option names and their values single lines (%s)."
+         % ", ".join(map(str, bad)))
+    packages = [package for package in list(s["os_packages"]) + list(s["build_packages"])
+                if not plain(r"[a-z0-9][a-z0-9+.-]+", package)]
+    rule(not packages, "django_app_os_packages and django_app_build_packages must be Debian package names (%s)."
+         % ", ".join(map(str, packages)))
+    for var in ("apt_mirror_url", "apt_security_mirror_url"):
+        rule(s[var] == "" or plain(r"https?://[^\s#'\"\\$`]+", s[var]),
+             "django_app_%s must be an http(s) URL (%s)." % (var, s[var]))
+
+    rule(s["mode"] in ("nginx", "single"), "django_app_mode must be nginx or single (%s)." % s["mode"])
+    if s["mode"] == "nginx":
+        names = list(s["allowed_hosts"])
+        rule(names and not [n for n in names if n == "*" or re.search(r"[\s;{}#$]", n)],
+             "In nginx mode the site's server names are django_app_allowed_hosts, which must not be empty nor hold '*' "
+             "or spaces (%s): Nginx picks the site by name." % ", ".join(names))
+    rule(bool(s["tls_certificate"]) == bool(s["tls_key"]), "django_app_tls_certificate and django_app_tls_key go together.")
+    rule(plain(r"[0-9]+[kKmMgG]?", s["max_body_size"]),
+         "django_app_max_body_size must be a size like 20m (%s)." % s["max_body_size"])
+    rule(int(s["hsts_seconds"]) >= 0, "django_app_hsts_seconds must be 0 or more (%s)." % s["hsts_seconds"])
+
+    rule(s["database"] in DATABASES,
+         "django_app_database must be one of %s (%s)." % (", ".join(DATABASES), s["database"]))
+    rule(int(s["database_conn_max_age"]) >= 0,
+         "django_app_database_conn_max_age must be 0 or more seconds (%s)." % s["database_conn_max_age"])
+    rule(s["redis"] or not s["redis_sessions"], "django_app_redis_sessions needs django_app_redis (the sessions live "
+                                                "in Redis' cache).")
+    if s["celery_app"]:
+        rule(s["redis"] or s["celery_broker_url"],
+             "Celery workers need a broker: set django_app_redis or django_app_celery_broker_url.")
+        rule(plain(r"[A-Za-z_][A-Za-z0-9_.:]*", s["celery_app"]),
+             "django_app_celery_app is a Python module path, what `celery -A` takes (%s)." % s["celery_app"])
+    rule(int(s["celery_ready_timeout"]) > 0 and int(s["celery_stop_timeout"]) >= 0,
+         "The Celery timeouts are seconds (ready more than 0, stop 0 or more).")
+    return found

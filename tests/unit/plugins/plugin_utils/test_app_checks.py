@@ -1,0 +1,95 @@
+"""The django_app role's settings rules: every broken one reported, naming its variable, never a secret value."""
+
+import pytest
+
+from ansible_collections.djangodocker.deploy.plugins.plugin_utils.app_checks import problems
+
+GOOD = {
+    "project_src": "~/mysite", "name": "mysite", "host_port": 80, "container_port": 8000, "health_path": "/",
+    "static_url": "/static/", "media_url": "/media/", "check_fail_level": "ERROR", "keep_images": 3,
+    "pip_index_url": "https://mirrors.aliyun.com/pypi/simple/", "base_image": "python:3.11-slim",
+    "env": {"FEATURE": "on"}, "image_env": {}, "uwsgi_requirement": "", "wsgi_module": "",
+    "uwsgi_options": {"harakiri": 60}, "os_packages": ["libpq5"], "build_packages": [], "apt_mirror_url": "",
+    "apt_security_mirror_url": "https://mirrors.aliyun.com/debian-security", "mode": "nginx",
+    "allowed_hosts": ["example.com", ".example.com"], "tls_certificate": "", "tls_key": "", "max_body_size": "20m",
+    "hsts_seconds": 0, "database": "sqlite", "database_conn_max_age": 60, "redis": False, "redis_sessions": False,
+    "celery_app": "", "celery_broker_url": "", "celery_ready_timeout": 60, "celery_stop_timeout": 60,
+}
+
+
+def broken(**changes):
+    return problems(dict(GOOD, **changes))
+
+
+def test_good_settings_have_no_problem():
+    assert problems(GOOD) == []
+
+
+@pytest.mark.parametrize("changes, variable", [
+    ({"project_src": ""}, "django_app_project_src"),
+    ({"host_port": 0}, "django_app_host_port"),
+    ({"container_port": 70000}, "django_app_container_port"),
+    ({"health_path": "healthz"}, "django_app_health_path"),
+    ({"health_path": "/a b"}, "django_app_health_path"),
+    ({"static_url": "/static"}, "django_app_static_url"),
+    ({"media_url": "/media/$x/"}, "django_app_media_url"),
+    ({"check_fail_level": "LOUD"}, "django_app_check_fail_level"),
+    ({"keep_images": 1}, "django_app_keep_images"),
+    ({"pip_index_url": "mirrors.aliyun.com/pypi"}, "django_app_pip_index_url"),
+    ({"name": "My_Site"}, "django_app_name"),
+    ({"name": "nginx"}, "must not be one of"),
+    ({"name": "python"}, "base image's name"),
+    ({"base_image": "registry.example/team/mysite:1", "name": "mysite"}, "base image's name"),
+    ({"env": {"DJANGO_SECRET_KEY": "x"}}, "django_app_env may not set DJANGO_SECRET_KEY"),
+    ({"env": {"1BAD": "x"}}, "django_app_env's names"),
+    ({"image_env": {"A": "x\ny"}}, "django_app_image_env's values"),
+    ({"base_image": "Python 3"}, "django_app_base_image"),
+    ({"uwsgi_requirement": "uwsgi; os_name"}, "django_app_uwsgi_requirement"),
+    ({"wsgi_module": "my site.wsgi"}, "django_app_wsgi_module"),
+    ({"uwsgi_options": {"Bad Key": 1}}, "django_app_uwsgi_options"),
+    ({"os_packages": ["libpq5 && rm"]}, "django_app_os_packages"),
+    ({"apt_mirror_url": "ftp://x"}, "django_app_apt_mirror_url"),
+    ({"mode": "cluster"}, "django_app_mode"),
+    ({"allowed_hosts": []}, "django_app_allowed_hosts"),
+    ({"allowed_hosts": ["*"]}, "django_app_allowed_hosts"),
+    ({"allowed_hosts": ["a.com; return 200"]}, "django_app_allowed_hosts"),
+    ({"tls_certificate": "site.crt"}, "go together"),
+    ({"max_body_size": "20 MB"}, "django_app_max_body_size"),
+    ({"hsts_seconds": -1}, "django_app_hsts_seconds"),
+    ({"database": "oracle"}, "django_app_database must"),
+    ({"database_conn_max_age": -1}, "django_app_database_conn_max_age"),
+    ({"redis_sessions": True}, "django_app_redis_sessions"),
+    ({"celery_app": "proj"}, "need a broker"),
+    ({"celery_app": "proj x", "redis": True}, "django_app_celery_app"),
+    ({"celery_ready_timeout": 0}, "Celery timeouts"),
+])
+def test_each_broken_rule_is_reported_naming_its_variable(changes, variable):
+    found = broken(**changes)
+    assert len(found) == 1 and variable in found[0], found
+
+
+def test_every_broken_rule_is_reported_at_once():
+    assert len(broken(host_port=0, mode="cluster", database="oracle")) == 3
+
+
+def test_single_mode_needs_no_server_names():
+    assert broken(mode="single", allowed_hosts=[]) == []
+
+
+def test_values_that_may_be_secret_are_never_quoted_only_their_names():
+    found = broken(env={"API_TOKEN": "s3cret\nline", "DJANGO_SECRET_KEY": "hunter2"},
+                   image_env={"BUILD_TOKEN": "t0ken\n"}, uwsgi_options={"auth": "pw\nx"})
+    text = " ".join(found)
+    assert "API_TOKEN" in text and "BUILD_TOKEN" in text and "auth" in text
+    for secret in ("s3cret", "hunter2", "t0ken", "pw"):
+        assert secret not in text
+
+
+def test_the_image_installs_the_drivers_and_pinned_tools_the_settings_need():
+    from ansible_collections.djangodocker.deploy.plugins.module_utils.app_image import image_inputs
+    plain = image_inputs("sqlite", False, "", "requirements")
+    assert plain["tools"] == ["tools/uwsgi.txt"] and plain["drivers"] == []
+    assert plain["uid"] == 10001 and plain["env_mount"] == "/run/djangodocker/app.env"
+    full = image_inputs("mariadb", True, "uwsgi==2.0.28", "uv")
+    assert full["tools"] == ["tools/mysql.txt", "tools/redis.txt", "tools/uv.txt"]
+    assert [d["modules"][0] for d in full["drivers"]] == ["MySQLdb", "redis"]
