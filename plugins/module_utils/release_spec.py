@@ -5,6 +5,8 @@
 
 from __future__ import annotations
 
+from ansible_collections.djangodocker.deploy.plugins.module_utils.mirror_probe import MIRROR_CHECK_OPTIONS
+
 # The pipeline's spec (plugin_utils/release_pipeline.py) is composed from these by
 # plugin_utils/release_plan.py; documented in plugins/modules/django_app_deploy.py.
 APP_OPTIONS = dict(
@@ -51,8 +53,8 @@ APP_OPTIONS = dict(
     pip_index_url=dict(type="str", required=True),
     apt_mirror_url=dict(type="str", default=""),
     os_packages=dict(type="bool", default=False),
-    mirror_check=dict(type="str", choices=["fail", "warn", "skip"], default="fail"),
-    mirror_timeout=dict(type="int", default=10),
+    # The one vocabulary of the mirror check (doc fragment djangodocker.deploy.mirrors).
+    **MIRROR_CHECK_OPTIONS
 )
 ARGUMENT_SPEC = dict(
     state=dict(type="str", choices=["released", "check", "serving"], default="released"),
