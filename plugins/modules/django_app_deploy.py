@@ -52,64 +52,190 @@ options:
     type: dict
     required: true
     suboptions:
-      name: {description: The app's name (its container's).,  type: str, required: true}
-      root: {description: The app's folder on the host (its environment files and builds are below it: C(plugins/module_utils/app_paths.py))., type: path, required: true}
-      data_dir: {description: The app's data folder (mounted at C(/data))., type: path, required: true}
-      lock_file: {description: The deploy lock (one deploy at a time on the host)., type: path, required: true}
-      backup_dir: {description: sqlite - where the backup before migrations goes., type: path, required: true}
-      history_file: {description: The images of the releases that served, oldest first (what a rollback goes back along)., type: path, required: true}
-      mode: {description: C(nginx) (behind the Nginx front) or C(single) (a published port)., type: str, choices: [nginx, single], required: true}
-      server_names: {description: The site's names; the first that is not a wildcard is the probe's C(Host)., type: list, elements: str, default: []}
-      host_address: {description: Single mode - the address the port is bound to; empty for all., type: str, default: ""}
-      host_port: {description: Single mode - the published port., type: int, default: 80}
-      container_port: {description: Single mode - the container's port., type: int, default: 8000}
+      name:
+        description: The app's name (its container's).
+        type: str
+        required: true
+      root:
+        description: The app's folder on the host (its environment files and builds are below it - C(plugins/module_utils/app_paths.py)).
+        type: path
+        required: true
+      data_dir:
+        description: The app's data folder (mounted at C(/data)).
+        type: path
+        required: true
+      lock_file:
+        description: The deploy lock (one deploy at a time on the host).
+        type: path
+        required: true
+      backup_dir:
+        description: sqlite - where the backup before migrations goes.
+        type: path
+        required: true
+      history_file:
+        description: The images of the releases that served, oldest first - what a rollback goes back along.
+        type: path
+        required: true
+      mode:
+        description: C(nginx) (behind the Nginx front) or C(single) (a published port).
+        type: str
+        choices:
+        - nginx
+        - single
+        required: true
+      server_names:
+        description: The site's names; the first that is not a wildcard is the probe's C(Host).
+        type: list
+        elements: str
+        default: []
+      host_address:
+        description: Single mode - the address the port is bound to; empty for all.
+        type: str
+        default: ''
+      host_port:
+        description: Single mode - the published port.
+        type: int
+        default: 80
+      container_port:
+        description: Single mode - the container's port.
+        type: int
+        default: 8000
       health:
         description: The health probe.
         type: dict
         required: true
         suboptions:
-          path: {description: The path asked., type: str, required: true}
-          status: {description: The statuses that count as healthy., type: list, elements: int, required: true}
-          timeout: {description: Seconds the new release has to answer., type: int, required: true}
-      tls: {description: Whether the site has TLS (the probe then asks as C(https))., type: bool, default: false}
-      static_url: {description: The static files' URL path., type: str, default: /static/}
-      read_only: {description: A read-only root file system for the app's containers., type: bool, default: false}
-      pids_limit: {description: Process limit of the app's container., type: int, default: 512}
-      memory: {description: Memory limit of the app's container; empty for none., type: str, default: ""}
-      networks: {description: Further networks the app's containers join (after the database's and Redis')., type: list, elements: str, default: []}
-      database: {description: C(sqlite), or the database server's kind (its dump from O(services.database))., type: str, default: sqlite}
+          path:
+            description: The path asked.
+            type: str
+            required: true
+          status:
+            description: The statuses that count as healthy.
+            type: list
+            elements: int
+            required: true
+          timeout:
+            description: Seconds the new release has to answer.
+            type: int
+            required: true
+      tls:
+        description: Whether the site has TLS (the probe then asks as C(https)).
+        type: bool
+        default: false
+      static_url:
+        description: The static files' URL path.
+        type: str
+        default: /static/
+      read_only:
+        description: A read-only root file system for the app's containers.
+        type: bool
+        default: false
+      pids_limit:
+        description: Process limit of the app's container.
+        type: int
+        default: 512
+      memory:
+        description: Memory limit of the app's container; empty for none.
+        type: str
+        default: ''
+      networks:
+        description: Further networks the app's containers join (after the database's and Redis').
+        type: list
+        elements: str
+        default: []
+      database:
+        description: C(sqlite), or the database server's kind (its dump from O(services.database)).
+        type: str
+        default: sqlite
       celery:
         description: The app's Celery containers (none when O(app.celery.app) is empty).
         type: dict
         default: {}
         suboptions:
-          app: {description: What C(celery -A) takes; empty for no Celery., type: str, default: ""}
-          beat: {description: Run beat (one per app)., type: bool, default: false}
-          worker_options: {description: Further options of C(celery worker)., type: list, elements: str, default: []}
-          ready_timeout: {description: Seconds a new worker has to answer a ping., type: int, default: 60}
-          stop_timeout: {description: Seconds a worker of another release has to finish its tasks., type: int, default: 60}
-      keep_images: {description: Image tags of the app kept on the host (at least the new and the previous)., type: int, default: 3}
-      backup_keep: {description: sqlite - backups kept per label., type: int, default: 5}
-      lock_timeout: {description: Seconds to wait for another run's deploy lock., type: int, default: 600}
-      check_deploy: {description: Run C(manage.py check --deploy) before migrating., type: bool, default: true}
-      check_fail_level: {description: The level at which its findings stop the release., type: str, default: ERROR}
+          app:
+            description: What C(celery -A) takes; empty for no Celery.
+            type: str
+            default: ''
+          beat:
+            description: Run beat (one per app).
+            type: bool
+            default: false
+          worker_options:
+            description: Further options of C(celery worker).
+            type: list
+            elements: str
+            default: []
+          ready_timeout:
+            description: Seconds a new worker has to answer a ping.
+            type: int
+            default: 60
+          stop_timeout:
+            description: Seconds a worker of another release has to finish its tasks.
+            type: int
+            default: 60
+      keep_images:
+        description: Image tags of the app kept on the host (at least the new and the previous).
+        type: int
+        default: 3
+      backup_keep:
+        description: sqlite - backups kept per label.
+        type: int
+        default: 5
+      lock_timeout:
+        description: Seconds to wait for another run's deploy lock.
+        type: int
+        default: 600
+      check_deploy:
+        description: Run C(manage.py check --deploy) before migrating.
+        type: bool
+        default: true
+      check_fail_level:
+        description: The level at which its findings stop the release.
+        type: str
+        default: ERROR
       project:
         description: The project on the controller.
         type: dict
         required: true
         suboptions:
-          src: {description: Its folder., type: path, required: true}
-          exclude: {description: Patterns left out of the build context., type: list, elements: str, default: []}
-          code: {description: Patterns of the code layer (the rest goes in the assets tar)., type: list, elements: str, default: []}
-      pip_index_url: {description: The PyPI index the build uses (asked before the build)., type: str, required: true}
-      apt_mirror_url: {description: The Debian mirror the build uses (asked when O(app.os_packages))., type: str, default: ""}
-      os_packages: {description: Whether the image installs Debian packages., type: bool, default: false}
+          src:
+            description: Its folder.
+            type: path
+            required: true
+          exclude:
+            description: Patterns left out of the build context.
+            type: list
+            elements: str
+            default: []
+          code:
+            description: Patterns of the code layer (the rest goes in the assets tar).
+            type: list
+            elements: str
+            default: []
+      pip_index_url:
+        description: The PyPI index the build uses (asked before the build).
+        type: str
+        required: true
+      apt_mirror_url:
+        description: The Debian mirror the build uses (asked when O(app.os_packages)).
+        type: str
+        default: ''
+      os_packages:
+        description: Whether the image installs Debian packages.
+        type: bool
+        default: false
       mirror_check:
         description: A mirror that does not answer - V(fail) stops, V(warn) goes on, V(skip) does not ask.
         type: str
-        choices: [fail, warn, skip]
+        choices:
+        - fail
+        - warn
+        - skip
         default: fail
-      mirror_timeout: {description: Seconds a mirror has to answer., type: int, default: 10}
+      mirror_timeout:
+        description: Seconds a mirror has to answer.
+        type: int
+        default: 10
   release:
     description:
       - The release - its image is C(<name>:<tag>) - as the C(djangodocker.deploy.django_app_tag) lookup returns it

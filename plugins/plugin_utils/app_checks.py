@@ -47,7 +47,8 @@ def problems(s):
     for port in ("host_port", "container_port"):
         rule(1 <= int(s[port]) <= 65535, "django_app_%s must be 1-65535 (%s)." % (port, s[port]))
     rule(plain(PLAIN_PATH, s["health_path"]),
-         "django_app_health_path must be a path starting with /, without spaces, quotes, $ or backslashes (%s)."
+         "django_app_health_path is written into the image's Dockerfile: it must be a path starting with /, without "
+         "spaces, quotes, $ or backslashes (%s)."
          % s["health_path"])
     for name in ("static_url", "media_url"):
         rule(plain(PLAIN_PATH + "/", s[name]),
