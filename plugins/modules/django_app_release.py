@@ -46,10 +46,14 @@ options:
     choices: [switch, restore, retire, target]
     required: true
   history:
-    description: With O(state=target), the file of the images of the releases that served, oldest first (O(retire.history) writes it).
+    description:
+      - With O(state=target), the file of the images of the releases that served, oldest first
+        (O(retire.history) writes it).
     type: path
   rollback_to:
-    description: With O(state=target), the image tag to go back to; empty for the newest release that served, is not the serving one and whose image is still on the host.
+    description:
+      - With O(state=target), the image tag to go back to; empty for the newest release that served, is not the
+        serving one and whose image is still on the host.
     type: str
     default: ""
   switched:

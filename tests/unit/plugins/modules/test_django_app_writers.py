@@ -9,8 +9,8 @@ def engine(monkeypatch, running):
     monkeypatch.setattr(module.Docker, "container_names",
                         lambda self, *filters: list(running) if filters == wanted else [])
     monkeypatch.setattr(module.Docker, "run", lambda self, *args, **kwargs: calls.append(args) or "")
-    monkeypatch.setattr(module.Docker, "inspect", lambda self, name: {"Config": {"Image": name + ":r1"},
-                                                                        "State": {"Running": True}})
+    monkeypatch.setattr(module.Docker, "inspect",
+                        lambda self, name: {"Config": {"Image": name + ":r1"}, "State": {"Running": True}})
     return calls
 
 
