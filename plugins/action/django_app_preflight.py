@@ -19,7 +19,7 @@ from ansible.plugins.action import ActionBase
 from ansible_collections.djangodocker.deploy.plugins.module_utils.app_image import image_inputs
 from ansible_collections.djangodocker.deploy.plugins.module_utils.django_project import ProjectProblem, describe
 from ansible_collections.djangodocker.deploy.plugins.module_utils.preflight_spec import ARGUMENT_SPEC
-from ansible_collections.djangodocker.deploy.plugins.module_utils.tls_pair import TlsPairError, covers, inspect
+from ansible_collections.djangodocker.deploy.plugins.module_utils.tls_pair import TlsPairError, inspect, uncovered
 from ansible_collections.djangodocker.deploy.plugins.plugin_utils.app_checks import problems
 
 
@@ -65,11 +65,10 @@ class ActionModule(ActionBase):
             except TlsPairError as error:
                 # Its own messages: a key file's content is never quoted.
                 return dict(result, failed=True, msg="%s / %s: %s" % (tls["certificate"], tls["key"], error))
-            pair["uncovered"] = [name for name in tls["names"]
-                                 if not any(covers(pattern, name) for pattern in pair["names"])]
+            pair["uncovered"] = uncovered(pair["names"], tls["names"])
             result["tls"] = pair
             if pair["days_left"] < tls["warning_days"] or pair["uncovered"]:
-                uncovered = (" and does not cover " + ", ".join(pair["uncovered"])) if pair["uncovered"] else ""
+                missing = (" and does not cover " + ", ".join(pair["uncovered"])) if pair["uncovered"] else ""
                 result["warnings"] = ["The certificate %s expires on %s (%s days left)%s."
-                                      % (tls["certificate"], pair["not_after"], pair["days_left"], uncovered)]
+                                      % (tls["certificate"], pair["not_after"], pair["days_left"], missing)]
         return result

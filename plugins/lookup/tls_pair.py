@@ -44,7 +44,7 @@ from ansible.errors import AnsibleLookupError
 from ansible.module_utils.common.text.converters import to_bytes
 from ansible.plugins.lookup import LookupBase
 
-from ansible_collections.djangodocker.deploy.plugins.module_utils.tls_pair import TlsPairError, covers, inspect
+from ansible_collections.djangodocker.deploy.plugins.module_utils.tls_pair import TlsPairError, inspect, uncovered
 
 
 class LookupModule(LookupBase):
@@ -68,6 +68,5 @@ class LookupModule(LookupBase):
             found = inspect(self._read(cert_path), self._read(key_path))
         except TlsPairError as error:
             raise AnsibleLookupError("%s / %s: %s" % (cert_path, key_path, error))
-        found["uncovered"] = [name for name in names
-                              if not any(covers(pattern, name) for pattern in found["names"])]
+        found["uncovered"] = uncovered(found["names"], names)
         return [found]

@@ -43,6 +43,11 @@ def covers(pattern, name):
     return pattern == name
 
 
+def uncovered(cert_names, names):
+    """The host NAMES none of the certificate's CERT_NAMES covers."""
+    return [name for name in names if not any(covers(pattern, name) for pattern in cert_names)]
+
+
 def inspect(cert_pem, key_pem, now=None):
     """{names, not_after, days_left} of the first certificate of CERT_PEM, which KEY_PEM must match."""
     if not HAS_CRYPTOGRAPHY:

@@ -65,3 +65,9 @@ def test_not_a_certificate():
 ])
 def test_wildcards_cover_one_label(pattern, name, expected):
     assert tls_pair.covers(pattern, name) is expected
+
+
+def test_uncovered_names_are_those_no_certificate_name_covers():
+    from ansible_collections.djangodocker.deploy.plugins.module_utils.tls_pair import uncovered
+    names = ["example.com", "www.example.com", "a.b.example.com", "other.org"]
+    assert uncovered(["example.com", "*.example.com"], names) == ["a.b.example.com", "other.org"]
