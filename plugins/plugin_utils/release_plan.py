@@ -122,11 +122,11 @@ def celery_spec(app, container):
                 ready_timeout=celery["ready_timeout"], stop_timeout=celery["stop_timeout"])
 
 
-def static_releases(host, tag):
+def static_releases(on_host, tag):
     """The static folders the site serves: release TAG's, then the newest other one on the host (a page the
     previous release rendered finds its hashed files during a switch)."""
-    on_host = [release for release in (host.get("static_releases") or []) if release != tag]
-    return ([tag] if tag else []) + on_host[:1]
+    others = [release for release in on_host if release != tag]
+    return ([tag] if tag else []) + others[:1]
 
 
 def site_view(spec, checked):
@@ -135,7 +135,7 @@ def site_view(spec, checked):
     serving = checked.get("serving") or {}
     tag, socket = ((spec["image"].rsplit(":", 1)[-1], checked.get("next_socket", "")) if checked["release_needed"]
                    else (serving.get("tag", ""), serving.get("hostname", "")))
-    return dict(socket=socket, release=tag, static_releases=static_releases({"static_releases": spec["static_on_host"]}, tag))
+    return dict(socket=socket, release=tag, static_releases=static_releases(spec["static_on_host"], tag))
 
 
 def context_dir(app, tag):
@@ -154,7 +154,7 @@ def retire_policy(app, args):
     if app["mode"] == "nginx":
         static = args["site"]["dirs"]["static"]
         prune.append(static + "/*")
-        keep += ["%s/%s" % (static, release) for release in static_releases(args["host"], tag)]
+        keep += ["%s/%s" % (static, release) for release in static_releases(args["host"].get("static_releases") or [], tag)]
     return dict(prune=prune, keep=keep, history=app["history_file"],
                 # Celery turned off: its containers go here (no listing of its own).
                 celery_leftovers=not app["celery"]["app"], celery_stop_timeout=app["celery"]["stop_timeout"],
