@@ -92,14 +92,15 @@ def test_pypi_simple_index_is_pep503():
 
 @pytest.mark.parametrize("repo, tags_var", [("python", "DJD_PYTHON_TAGS"), ("nginx", "DJD_NGINX_TAGS"),
                                             ("postgres", "DJD_POSTGRES_TAGS"), ("mariadb", "DJD_MARIADB_TAGS"),
-                                            ("redis", "DJD_REDIS_TAGS")])
+                                            ("redis", "DJD_REDIS_TAGS"), ("goacme/lego", "DJD_LEGO_TAGS")])
 def test_registry_serves_the_standins_under_docker_hub_names(repo, tags_var):
+    repo = repo if "/" in repo else f"library/{repo}"
     catalog = get(f"{REGISTRY}/v2/_catalog").decode()
-    assert f'"library/{repo}"' in catalog
-    tags = get(f"{REGISTRY}/v2/library/{repo}/tags/list").decode()
+    assert f'"{repo}"' in catalog
+    tags = get(f"{REGISTRY}/v2/{repo}/tags/list").decode()
     for tag in os.environ[tags_var].split():
         assert f'"{tag}"' in tags
-        manifest = get(f"{REGISTRY}/v2/library/{repo}/manifests/{tag}",
+        manifest = get(f"{REGISTRY}/v2/{repo}/manifests/{tag}",
                        {"Accept": "application/vnd.docker.distribution.manifest.v2+json"})
         assert b'"layers"' in manifest
 

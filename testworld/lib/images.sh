@@ -25,6 +25,24 @@ Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
 SRC
 }
 
+# debian_package_deb SUITE PACKAGE VERSION: download that exact package's .deb
+# from the Debian archive (checked against the suite's index) and print its
+# path. For a version no debootstrap suite offers (backports).
+debian_package_deb() {
+  local suite=$1 package=$2 version=$3 dir="$DJD_STATE/debcache/extra" entry file sha
+  mkdir -p "$dir"
+  entry=$(curl -fsS --retry 2 "$DJD_DEBIAN_MIRROR/dists/$suite/main/binary-amd64/Packages.xz" | xz -d \
+    | awk -v p="$package" -v v="$version" 'BEGIN { RS = "" } index("\n" $0 "\n", "\nPackage: " p "\n") && index($0 "\n", "\nVersion: " v "\n")') \
+    || { echo "could not read $suite's package index" >&2; return 1; }
+  file=$(sed -n 's/^Filename: //p' <<<"$entry"); sha=$(sed -n 's/^SHA256: //p' <<<"$entry")
+  [ -n "$file" ] && [ -n "$sha" ] || { echo "$suite has no $package $version" >&2; return 1; }
+  if ! echo "$sha  $dir/${file##*/}" | sha256sum -c --status 2>/dev/null; then
+    curl -fsS --retry 2 -o "$dir/${file##*/}" "$DJD_DEBIAN_MIRROR/$file" || return 1
+    echo "$sha  $dir/${file##*/}" | sha256sum -c --status || { echo "$file: checksum mismatch" >&2; return 1; }
+  fi
+  echo "$dir/${file##*/}"
+}
+
 image_ref() {
   local name=$1 hash
   # The recipe and its files (<name>.*: entrypoint scripts).

@@ -11,9 +11,14 @@ DJD_SUBNET="${DJD_SUBNET:-10.77.0.0/24}"
 DJD_NET_PREFIX="${DJD_SUBNET%.*}"
 DJD_MIRROR_IP="${DJD_MIRROR_IP:-$DJD_NET_PREFIX.10}"
 DJD_REGISTRY_IP="${DJD_REGISTRY_IP:-$DJD_NET_PREFIX.11}"
+# The ACME CA (Pebble), the DNS it asks (challtestsrv) and the DNS-01 record API.
+DJD_PEBBLE_IP="${DJD_PEBBLE_IP:-$DJD_NET_PREFIX.12}"
+DJD_CHALLTESTSRV_IP="${DJD_CHALLTESTSRV_IP:-$DJD_NET_PREFIX.13}"
+DJD_ACME_DNS_API_IP="${DJD_ACME_DNS_API_IP:-$DJD_NET_PREFIX.14}"
 DJD_MIRROR_PORT="${DJD_MIRROR_PORT:-18080}"     # on 127.0.0.1, for host-side checks
 DJD_REGISTRY_PORT="${DJD_REGISTRY_PORT:-15000}" # on 127.0.0.1, for pushes
-WORLD_IMAGES=(vm-debian12 vm-debian13 world python-3.11-slim python-3.13-slim nginx postgres mariadb redis)
+WORLD_IMAGES=(vm-debian12 vm-debian13 world python-3.11-slim python-3.13-slim nginx postgres mariadb redis
+              lego pebble)
 PYTHON_TAGS=(3.11-slim 3.13-slim)
 # The nginx stand-in under the current stable branch's tag and `stable`.
 NGINX_TAGS=(1.30 stable)
@@ -21,6 +26,8 @@ NGINX_TAGS=(1.30 stable)
 POSTGRES_TAGS=(17)
 MARIADB_TAGS=(11.8)
 REDIS_TAGS=(8.0)
+# The ACME client stand-in (goacme/lego), the version of its recipe.
+LEGO_TAGS=("v$(sed -n 's/^LEGO_VERSION=//p' "$DJD_ROOT/testworld/images/lego.recipe")")
 
 # build_world_images [NAME...]: those of WORLD_IMAGES (default all) not built yet.
 build_world_images() {
@@ -120,10 +127,49 @@ start_world_services() {
     -v djd-registry-data:/var/lib/docker-registry \
     -v "$DJD_ROOT/testworld/registry.yml:/etc/djd/registry.yml:ro" "$world" \
     docker-registry serve /etc/djd/registry.yml
+  start_acme_services
   wait_for 30 curl -fsS "http://127.0.0.1:$DJD_MIRROR_PORT/docker-ce/linux/debian/gpg" \
     || die "the mirror did not answer within 30 s (docker logs djd-mirror)"
   wait_for 30 curl -fsS "http://127.0.0.1:$DJD_REGISTRY_PORT/v2/" \
     || die "the registry did not answer within 30 s (docker logs djd-registry)"
+}
+
+# The TLS certificate of Pebble's own API, from a CA of the world's: the
+# tests give the CA's file to the role as a user of a private ACME CA would.
+ensure_acme_tls() {
+  local dir="$DJD_STATE/acme"
+  [ -s "$dir/pebble.pem" ] && return 0
+  mkdir -p "$dir"
+  openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 3650 -subj "/CN=djd world ACME API CA" \
+    -keyout "$dir/ca.key" -out "$dir/ca.pem" 2>/dev/null || die "could not make the ACME API CA"
+  openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj "/CN=pebble" \
+    -keyout "$dir/pebble.key" -out "$dir/pebble.csr" 2>/dev/null || die "could not make Pebble's key"
+  openssl x509 -req -in "$dir/pebble.csr" -CA "$dir/ca.pem" -CAkey "$dir/ca.key" -CAcreateserial -days 3650 \
+    -extfile <(printf 'subjectAltName=DNS:pebble,IP:%s\n' "$DJD_PEBBLE_IP") -out "$dir/pebble.pem" 2>/dev/null \
+    || die "could not sign Pebble's certificate"
+  chmod 0644 "$dir"/*.key
+}
+
+# Pebble validates for real (HTTP-01 on port 80, DNS-01 through challtestsrv);
+# certificates last 30 days.
+start_acme_services() {
+  docker image inspect "$(image_ref pebble)" >/dev/null 2>&1 || return 0
+  local pebble; pebble=$(image_ref pebble)
+  ensure_acme_tls
+  cat > "$DJD_STATE/acme/pebble-config.json" <<JSON
+{"pebble": {"listenAddress": "0.0.0.0:14000", "managementListenAddress": "0.0.0.0:15000",
+  "certificate": "/etc/pebble/pebble.pem", "privateKey": "/etc/pebble/pebble.key",
+  "httpPort": 80, "tlsPort": 443, "ocspResponderURL": "", "externalAccountBindingRequired": false,
+  "retryAfter": {"authz": 1, "order": 1}, "certificateValidityPeriod": 2592000}}
+JSON
+  run_world_container djd-challtestsrv --ip "$DJD_CHALLTESTSRV_IP" "$pebble" \
+    pebble-challtestsrv -dns01 :8053 -management :8055 -http01 "" -https01 "" -tlsalpn01 "" -doh ""
+  run_world_container djd-pebble --ip "$DJD_PEBBLE_IP" -e PEBBLE_VA_NOSLEEP=1 -e PEBBLE_WFE_NONCEREJECT=0 \
+    -v "$DJD_STATE/acme:/etc/pebble:ro" "$pebble" \
+    pebble -config /etc/pebble/pebble-config.json -dnsserver "$DJD_CHALLTESTSRV_IP:8053"
+  run_world_container djd-acme-dns-api --ip "$DJD_ACME_DNS_API_IP" \
+    -v "$DJD_ROOT/testworld/acme_dns_api.py:/srv/acme_dns_api.py:ro" "$pebble" \
+    python3 /srv/acme_dns_api.py 80 "http://$DJD_CHALLTESTSRV_IP:8055"
 }
 
 # Push the stand-in images under Docker Hub names (library/<repo>:<tag>),
@@ -131,14 +177,16 @@ start_world_services() {
 push_standin() {
   local name=$1 repo=$2 tag=$3 src dst want have
   src=$(image_ref "$name")
-  dst="127.0.0.1:$DJD_REGISTRY_PORT/library/$repo:$tag"
+  # Docker Hub's official images are library/<name>; others keep their owner.
+  [[ "$repo" == */* ]] || repo="library/$repo"
+  dst="127.0.0.1:$DJD_REGISTRY_PORT/$repo:$tag"
   want=$(docker image inspect -f '{{.Id}}' "$src")
   have=$(docker image inspect -f '{{.Id}}' "$dst" 2>/dev/null || true)
-  if [ "$want" = "$have" ] && curl -fsS "http://127.0.0.1:$DJD_REGISTRY_PORT/v2/library/$repo/manifests/$tag" \
+  if [ "$want" = "$have" ] && curl -fsS "http://127.0.0.1:$DJD_REGISTRY_PORT/v2/$repo/manifests/$tag" \
       -H 'Accept: application/vnd.docker.distribution.manifest.v2+json' >/dev/null 2>&1; then
     return 0
   fi
-  log "Pushing $src as library/$repo:$tag"
+  log "Pushing $src as $repo:$tag"
   docker tag "$src" "$dst"
   docker push -q "$dst" >/dev/null || die "docker push $dst failed"
 }
@@ -148,7 +196,7 @@ push_standin() {
 # finds the blob the first sent).
 push_standin_images() {
   local -a pids=(); local repo
-  for repo in python nginx postgres mariadb redis; do
+  for repo in python nginx postgres mariadb redis lego; do
     push_standin_repo "$repo" & pids+=($!)
     if ((${#pids[@]} == 2)); then wait "${pids[0]}" || die "pushing a stand-in image failed"; pids=("${pids[@]:1}"); fi
   done
@@ -157,12 +205,13 @@ push_standin_images() {
 
 # The stand-ins built (a world for the demo builds only those it needs).
 push_standin_repo() {
-  local repo=$1 tag tags name
+  local repo=$1 tag tags name hub=$1
   tags="${repo^^}_TAGS[@]"
+  [ "$repo" = lego ] && hub=goacme/lego
   for tag in "${!tags}"; do
     name=$repo; [ "$repo" = python ] && name="python-$tag"
     docker image inspect "$(image_ref "$name")" >/dev/null 2>&1 || continue
-    push_standin "$name" "$repo" "$tag"
+    push_standin "$name" "$hub" "$tag"
   done
 }
 
@@ -183,6 +232,15 @@ export DJD_NGINX_TAGS="${NGINX_TAGS[*]}"
 export DJD_POSTGRES_TAGS="${POSTGRES_TAGS[*]}"
 export DJD_MARIADB_TAGS="${MARIADB_TAGS[*]}"
 export DJD_REDIS_TAGS="${REDIS_TAGS[*]}"
+export DJD_LEGO_TAGS="${LEGO_TAGS[*]}"
+# The ACME CA: its directory, the CA file that makes its API trusted (a
+# controller path), its issuing roots, the DNS records it sees (challtestsrv's
+# management API) and the DNS-01 record API for lego's httpreq provider.
+export DJD_ACME_DIRECTORY=https://$DJD_PEBBLE_IP:14000/dir
+export DJD_ACME_API_CA=$DJD_STATE/acme/ca.pem
+export DJD_ACME_ROOTS=https://$DJD_PEBBLE_IP:15000/roots
+export DJD_ACME_DNS_RECORDS=http://$DJD_CHALLTESTSRV_IP:8055
+export DJD_ACME_DNS_API=http://$DJD_ACME_DNS_API_IP
 # As seen from this machine (loopback):
 export DJD_MIRROR_LOCAL=http://127.0.0.1:$DJD_MIRROR_PORT
 export DJD_REGISTRY_LOCAL=http://127.0.0.1:$DJD_REGISTRY_PORT
