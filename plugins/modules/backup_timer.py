@@ -39,9 +39,14 @@ options:
     description: When it runs (systemd OnCalendar syntax).
     type: str
   description:
-    description: What it backs up, for the units' descriptions.
+    description: What it acts on, for the units' descriptions (after O(verb)).
     type: str
     default: backup
+  verb:
+    description: What it does, for the units' descriptions (the ACME renewal timers say C(Renew)).
+    type: str
+    default: Back up
+    version_added: 0.10.0
   requires_docker:
     description: The service starts after, and requires, C(docker.service).
     type: bool
@@ -89,14 +94,14 @@ def systemd_word(value):
     return '"%s"' % value.replace("\\", "\\\\").replace('"', '\\"').replace("%", "%%").replace("$", "$$")
 
 
-def unit_texts(name, description, schedule, requires_docker, arguments=()):
+def unit_texts(name, description, schedule, requires_docker, arguments=(), verb="Back up"):
     """{suffix: text} of the service and the timer."""
     docker = "Requires=docker.service\nAfter=docker.service\n" if requires_docker else ""
     command = " ".join([os.path.join(SBIN, name)] + [systemd_word(one) for one in arguments])
-    service = ("# Managed by djangodocker.deploy\n[Unit]\nDescription=Back up %s\n%s\n[Service]\nType=oneshot\n"
-               "ExecStart=%s\n" % (description, docker, command))
-    timer = ("# Managed by djangodocker.deploy\n[Unit]\nDescription=Back up %s on a schedule\n\n[Timer]\n"
-             "OnCalendar=%s\nPersistent=true\n\n[Install]\nWantedBy=timers.target\n" % (description, schedule))
+    service = ("# Managed by djangodocker.deploy\n[Unit]\nDescription=%s %s\n%s\n[Service]\nType=oneshot\n"
+               "ExecStart=%s\n" % (verb, description, docker, command))
+    timer = ("# Managed by djangodocker.deploy\n[Unit]\nDescription=%s %s on a schedule\n\n[Timer]\n"
+             "OnCalendar=%s\nPersistent=true\n\n[Install]\nWantedBy=timers.target\n" % (verb, description, schedule))
     return {"service": service, "timer": timer}
 
 
@@ -110,7 +115,7 @@ def present(module, p):
     reasons = ensure_file(os.path.join(SBIN, p["name"]), p["script"].encode("utf-8"), "0700",
                           check_mode=module.check_mode)
     for suffix, text in unit_texts(p["name"], p["description"], p["schedule"], p["requires_docker"],
-                                   p["arguments"]).items():
+                                   p["arguments"], p["verb"]).items():
         reasons += ensure_file(os.path.join(UNITS, "%s.%s" % (p["name"], suffix)), text.encode("utf-8"), "0644",
                                check_mode=module.check_mode)
     timer = "%s.timer" % p["name"]
@@ -148,6 +153,7 @@ def main():
             arguments=dict(type="list", elements="str", default=[]),
             schedule=dict(type="str"),
             description=dict(type="str", default="backup"),
+            verb=dict(type="str", default="Back up"),
             requires_docker=dict(type="bool", default=True),
         ),
         required_if=[("state", "present", ["script", "schedule"])],
