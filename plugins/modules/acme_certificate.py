@@ -99,6 +99,11 @@ options:
     description: The Nginx container the timer reloads after a renewal.
     type: str
     required: true
+  warning_days:
+    description: A warning when the installed certificate has fewer days left (its renewal timer has not renewed
+      it).
+    type: int
+    default: 10
 extends_documentation_fragment:
   - djangodocker.deploy.attributes
 attributes:
@@ -264,6 +269,7 @@ def main():
             webroot=dict(type="path", default=""),
             certs_dir=dict(type="path", required=True),
             nginx_container=dict(type="str", required=True),
+            warning_days=dict(type="int", default=10),
         ),
         supports_check_mode=True,
     )
@@ -282,6 +288,10 @@ def main():
         result = order(run, settings_of(p), now, check_mode=module.check_mode)
     except (AcmeError, FileProblem, OSError) as error:
         module.fail_json(msg=str(error))
+    if 0 <= result["days_left"] < p["warning_days"]:
+        module.warn("The certificate of %s has %s days left (until %s): its renewal timer has not renewed it; "
+                    "see journalctl -u djangodocker-acme-%s" % (p["site"], result["days_left"], result["not_after"],
+                                                                 p["site"]))
     module.exit_json(changed=bool(reasons) or result.pop("changed"), reasons=reasons,
                      settings_file=os.path.join(p["data_dir"], "settings.json"),
                      **dict((k, v) for k, v in result.items() if k != "changed"))

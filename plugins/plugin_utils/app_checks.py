@@ -35,6 +35,39 @@ def multiline(values):
     return any(re.search(r"[\r\n]", str(value)) for value in values)
 
 
+ACME_NAME = r"(\*\.)?([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z0-9-]{2,63}"
+
+
+def acme_rules(s, rule):
+    """django_app_tls_acme's settings (the credentials' names only: their values are never read here)."""
+    names = list(s["tls_acme_names"])
+    rule(not s["tls_certificate"], "django_app_tls_acme and django_app_tls_certificate exclude each other: a "
+                                   "certificate comes from the CA or from your files.")
+    rule(s["mode"] == "nginx", "django_app_tls_acme needs django_app_mode nginx (Nginx answers the challenge and "
+                               "serves the certificate).")
+    rule(plain(r"[^@\s]+@[^@\s]+\.[^@\s]+", s["tls_acme_email"]),
+         "django_app_tls_acme_email must be the ACME account's e-mail address (%s)." % s["tls_acme_email"])
+    rule(bool(names), "django_app_tls_acme needs names: django_app_allowed_hosts holds only IP addresses; set "
+                      "django_app_tls_acme_names.")
+    bad = [name for name in names if not plain(ACME_NAME, name)]
+    rule(not bad, "django_app_tls_acme_names must be host names a certificate can name (%s)." % ", ".join(bad))
+    wildcards = [name for name in names if name.startswith("*.")]
+    rule(s["tls_acme_challenge"] == "dns" or not wildcards,
+         "The wildcard name %s needs django_app_tls_acme_challenge dns (HTTP-01 cannot prove a wildcard)."
+         % ", ".join(wildcards))
+    rule(plain(r"https://[^\s]+", s["tls_acme_directory"]),
+         "django_app_tls_acme_directory must be the CA's https:// directory URL (%s)." % s["tls_acme_directory"])
+    if s["tls_acme_challenge"] == "dns":
+        rule(plain(r"[a-z0-9][a-z0-9._-]*", s["tls_acme_dns_provider"]),
+             "django_app_tls_acme_challenge dns needs django_app_tls_acme_dns_provider, lego's name of the DNS "
+             "provider such as alidns (%s)." % s["tls_acme_dns_provider"])
+    bad = [name for name in s["tls_acme_dns_credential_names"] if not plain(r"[A-Z][A-Z0-9_]*", name)]
+    rule(not bad, "django_app_tls_acme_dns_credentials' names are the provider's upper-case variables (%s)."
+         % ", ".join(bad))
+    rule(int(s["tls_acme_renew_days"]) >= 0 and int(s["tls_acme_dns_propagation_wait"]) >= 0,
+         "django_app_tls_acme_renew_days and django_app_tls_acme_dns_propagation_wait must be 0 or more.")
+
+
 def problems(s):
     """Every rule the settings S (the role's variables, unprefixed) break; empty when none."""
     found = []
@@ -102,6 +135,8 @@ def problems(s):
              "In nginx mode the site's server names are django_app_allowed_hosts, which must not be empty nor hold '*' "
              "or spaces (%s): Nginx picks the site by name." % ", ".join(names))
     rule(bool(s["tls_certificate"]) == bool(s["tls_key"]), "django_app_tls_certificate and django_app_tls_key go together.")
+    if s.get("tls_acme"):
+        acme_rules(s, rule)
     rule(plain(r"[0-9]+[kKmMgG]?", s["max_body_size"]),
          "django_app_max_body_size must be a size like 20m (%s)." % s["max_body_size"])
     rule(int(s["hsts_seconds"]) >= 0, "django_app_hsts_seconds must be 0 or more (%s)." % s["hsts_seconds"])

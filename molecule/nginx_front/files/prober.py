@@ -1,6 +1,8 @@
 """Ask a site for a page and a static file every 50 ms until a stop file appears.
 
-usage: prober.py HOST_HEADER PAGE_PATH STATIC_PATH STOP_FILE OUT_FILE
+usage: prober.py HOST_HEADER PAGE_PATH STATIC_PATH STOP_FILE OUT_FILE [CA_FILE]
+With CA_FILE, over HTTPS to HOST_HEADER (which must resolve to the host),
+its certificate checked against CA_FILE; else over HTTP to 127.0.0.1.
 Writes OUT_FILE.started after the first good answer, then, at the stop file
 (or after 600 s), OUT_FILE as JSON: requests, failures (with the first ones
 described), and the longest time between two good page answers.
@@ -9,12 +11,19 @@ described), and the longest time between two good page answers.
 import http.client
 import json
 import os
+import ssl
 import sys
 import time
 
+CA_FILE = sys.argv[6] if len(sys.argv) > 6 else ""
+
 
 def ask(host_header, path):
-    conn = http.client.HTTPConnection("127.0.0.1", 80, timeout=5)
+    if CA_FILE:
+        conn = http.client.HTTPSConnection(host_header, 443, timeout=5,
+                                           context=ssl.create_default_context(cafile=CA_FILE))
+    else:
+        conn = http.client.HTTPConnection("127.0.0.1", 80, timeout=5)
     try:
         conn.request("GET", path, headers={"Host": host_header})
         response = conn.getresponse()

@@ -93,3 +93,33 @@ def test_the_image_installs_the_drivers_and_pinned_tools_the_settings_need():
     full = image_inputs("mariadb", True, "uwsgi==2.0.28", "uv")
     assert full["tools"] == ["tools/mysql.txt", "tools/redis.txt", "tools/uv.txt"]
     assert [d["modules"][0] for d in full["drivers"]] == ["MySQLdb", "redis"]
+
+
+ACME = {"tls_acme": True, "tls_acme_email": "ops@example.com", "tls_acme_names": ["example.com", "www.example.com"],
+        "tls_acme_directory": "https://acme-v02.api.letsencrypt.org/directory", "tls_acme_challenge": "http",
+        "tls_acme_dns_provider": "", "tls_acme_dns_credential_names": [], "tls_acme_renew_days": 0,
+        "tls_acme_dns_propagation_wait": 0}
+
+
+def test_good_acme_settings_have_no_problem():
+    assert broken(**ACME) == []
+    assert broken(**dict(ACME, tls_acme_challenge="dns", tls_acme_dns_provider="alidns",
+                         tls_acme_names=["example.com", "*.example.com"],
+                         tls_acme_dns_credential_names=["ALICLOUD_ACCESS_KEY", "ALICLOUD_SECRET_KEY"])) == []
+
+
+@pytest.mark.parametrize("changes, variable", [
+    ({"tls_certificate": "site.crt", "tls_key": "site.key"}, "exclude each other"),
+    ({"mode": "single"}, "django_app_mode nginx"),
+    ({"tls_acme_email": "ops"}, "django_app_tls_acme_email"),
+    ({"tls_acme_names": []}, "needs names"),
+    ({"tls_acme_names": ["bad name.example.com"]}, "django_app_tls_acme_names"),
+    ({"tls_acme_names": ["*.example.com"]}, "needs django_app_tls_acme_challenge dns"),
+    ({"tls_acme_directory": "http://ca.example/dir"}, "django_app_tls_acme_directory"),
+    ({"tls_acme_challenge": "dns"}, "django_app_tls_acme_dns_provider"),
+    ({"tls_acme_dns_credential_names": ["alicloud key"]}, "upper-case"),
+    ({"tls_acme_renew_days": -1}, "0 or more"),
+])
+def test_each_broken_acme_rule_is_reported_naming_its_variable(changes, variable):
+    found = broken(**dict(ACME, **changes))
+    assert len(found) == 1 and variable in found[0], found
