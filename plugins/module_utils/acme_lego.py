@@ -292,4 +292,4 @@ def main(argv):
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv))
+    sys.exit(main(sys.argv))  # pylint: disable=ansible-bad-function

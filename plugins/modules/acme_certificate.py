@@ -10,7 +10,7 @@ module: acme_certificate
 short_description: A site's certificate from an ACME CA by lego, checked and put where Nginx reads it
 version_added: 0.10.0
 description:
-  - Keeps the site's lego data folder (root's, 0700: lego's account and certificates), the DNS provider's
+  - Keeps the site's lego data folder (root's, mode 0700, with lego's account and certificates), the DNS provider's
     credentials as files in it (0600; lego's container gets C(<NAME>_FILE) variables naming them, never
     their values) and the settings the site's renewal timer reads (O(data_dir)C(/settings.json)).
   - Orders a certificate with lego's container (O(image)) when the site has none for O(domains) from
@@ -289,9 +289,9 @@ def main():
     except (AcmeError, FileProblem, OSError) as error:
         module.fail_json(msg=str(error))
     if 0 <= result["days_left"] < p["warning_days"]:
+        left = (p["site"], result["days_left"], result["not_after"], p["site"])
         module.warn("The certificate of %s has %s days left (until %s): its renewal timer has not renewed it; "
-                    "see journalctl -u djangodocker-acme-%s" % (p["site"], result["days_left"], result["not_after"],
-                                                                 p["site"]))
+                    "see journalctl -u djangodocker-acme-%s" % left)
     module.exit_json(changed=bool(reasons) or result.pop("changed"), reasons=reasons,
                      settings_file=os.path.join(p["data_dir"], "settings.json"),
                      **dict((k, v) for k, v in result.items() if k != "changed"))
