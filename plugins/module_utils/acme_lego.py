@@ -199,7 +199,9 @@ def lego(run, settings, command):
     arguments: credentials are files)."""
     code, out, err = run(lego_argv(settings, command), timeout=LEGO_TIMEOUT)
     if code != 0:
-        said = [line for line in (err + "\n" + out).splitlines() if line.strip()][-12:]
+        # Its last lines, without the banner about backing up the account that follows every run.
+        text = (err + "\n" + out).split("!!!! HEADS UP !!!!")[0]
+        said = [line for line in text.splitlines() if line.strip()][-12:]
         raise AcmeError("lego %s for %s failed (the certificate Nginx has, if any, keeps serving):\n%s"
                         % (command, ", ".join(settings["domains"]), "\n".join(said)))
     return out + err

@@ -151,7 +151,8 @@ ensure_acme_tls() {
 }
 
 # Pebble validates for real (HTTP-01 on port 80, DNS-01 through challtestsrv);
-# certificates last 30 days.
+# certificates last 30 days. challtestsrv answers only the records a test
+# adds (its defaults, 127.0.0.1 and ::1, would send Pebble to itself).
 start_acme_services() {
   docker image inspect "$(image_ref pebble)" >/dev/null 2>&1 || return 0
   local pebble; pebble=$(image_ref pebble)
@@ -163,7 +164,8 @@ start_acme_services() {
   "retryAfter": {"authz": 1, "order": 1}, "certificateValidityPeriod": 2592000}}
 JSON
   run_world_container djd-challtestsrv --ip "$DJD_CHALLTESTSRV_IP" "$pebble" \
-    pebble-challtestsrv -dns01 :8053 -management :8055 -http01 "" -https01 "" -tlsalpn01 "" -doh ""
+    pebble-challtestsrv -dns01 :8053 -management :8055 -http01 "" -https01 "" -tlsalpn01 "" -doh "" \
+    -defaultIPv4 "" -defaultIPv6 ""
   run_world_container djd-pebble --ip "$DJD_PEBBLE_IP" -e PEBBLE_VA_NOSLEEP=1 -e PEBBLE_WFE_NONCEREJECT=0 \
     -v "$DJD_STATE/acme:/etc/pebble:ro" "$pebble" \
     pebble -config /etc/pebble/pebble-config.json -dnsserver "$DJD_CHALLTESTSRV_IP:8053"
