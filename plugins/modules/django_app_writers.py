@@ -35,6 +35,8 @@ options:
     description:
       - With O(state=started), seconds to wait until the app's web container (named O(app)) is healthy, when it is one
         of O(names); 0 does not wait. Not healthy by then is no failure (RV(healthy) says so).
+      - Healthy is the engine's verdict, or the container's own health check command answering when this module runs
+        it (each second; the engine runs it only every interval).
     type: int
     default: 0
   stop_timeout:
@@ -107,13 +109,31 @@ def images_of(docker, names):
     return {name: ((docker.inspect(name) or {}).get("Config") or {}).get("Image", "") for name in names}
 
 
+def health_command(container):
+    """The container's health check as an `exec` command; [] when it has none docker exec can run."""
+    test = ((container.get("Config") or {}).get("Healthcheck") or {}).get("Test") or []
+    if test[:1] == ["CMD"] and len(test) > 1:
+        return list(test[1:])
+    if test[:1] == ["CMD-SHELL"] and len(test) == 2:
+        return ["/bin/sh", "-c", test[1]]
+    return []
+
+
 def wait_healthy(docker, app, timeout, sleep=time.sleep, clock=time.monotonic):
-    """Whether APP's container is healthy (or has no health check) within TIMEOUT seconds."""
+    """Whether APP's container is healthy (or has no health check) within TIMEOUT seconds.
+
+    Besides the engine's verdict, the container's own health check command is run each second:
+    the engine runs it only every interval (10 s for the app's image), so a restarted app that
+    answers would otherwise wait up to that long to count as healthy."""
     deadline = clock() + timeout
     while True:
-        state = (docker.inspect(app) or {}).get("State") or {}
+        container = docker.inspect(app) or {}
+        state = container.get("State") or {}
         status = (state.get("Health") or {}).get("Status", "healthy" if state.get("Running") else "")
         if status == "healthy":
+            return True
+        command = health_command(container)
+        if state.get("Running") and command and docker.attempt("exec", app, *command)[0] == 0:
             return True
         if clock() >= deadline:
             return False

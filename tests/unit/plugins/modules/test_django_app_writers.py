@@ -37,12 +37,19 @@ def test_nothing_running_changes_nothing_and_check_mode_stops_nothing(monkeypatc
 class Health:
     """The web container's health as the engine reports it, one answer per look."""
 
-    def __init__(self, *statuses):
+    def __init__(self, *statuses, checks=()):
         self.statuses, self.slept = list(statuses), 0
+        # The health check command's exit codes, one per run (none: the container has no command).
+        self.checks, self.ran = list(checks), []
 
     def inspect(self, name):
         status = self.statuses.pop(0) if len(self.statuses) > 1 else self.statuses[0]
-        return {"State": {"Running": True, "Health": {"Status": status}}}
+        config = {"Healthcheck": {"Test": ["CMD", "python", "/app/healthcheck.py"]}} if self.checks else {}
+        return {"Config": config, "State": {"Running": True, "Health": {"Status": status}}}
+
+    def attempt(self, *args):
+        self.ran.append(args)
+        return (self.checks.pop(0) if len(self.checks) > 1 else self.checks[0]), "", ""
 
     def sleep(self, seconds):
         self.slept += seconds
@@ -55,3 +62,14 @@ def test_starting_again_waits_until_the_web_container_is_healthy_bounded():
     never = Health("unhealthy")
     assert not module.wait_healthy(never, "mysite", 5, sleep=never.sleep, clock=lambda: never.slept)
     assert never.slept == 5
+
+
+def test_the_health_check_command_answers_before_the_engine_runs_it():
+    engine = Health("starting", checks=(1, 0))
+    assert module.wait_healthy(engine, "mysite", 30, sleep=engine.sleep, clock=lambda: engine.slept)
+    assert engine.slept == 1 and engine.ran[-1] == ("exec", "mysite", "python", "/app/healthcheck.py")
+    failing = Health("starting", checks=(1,))
+    assert not module.wait_healthy(failing, "mysite", 3, sleep=failing.sleep, clock=lambda: failing.slept)
+    assert module.health_command({"Config": {"Healthcheck": {"Test": ["CMD-SHELL", "curl -f localhost"]}}}) == [
+        "/bin/sh", "-c", "curl -f localhost"]
+    assert module.health_command({"Config": {"Healthcheck": {"Test": ["NONE"]}}}) == []
