@@ -276,9 +276,11 @@ def main(argv):
     if len(argv) != 3 or argv[1] != "renew":
         sys.stderr.write("usage: %s renew SETTINGS_FILE\n" % argv[0])
         return 2
-    settings = read_json(argv[2])
-    if not settings:
-        sys.stderr.write("%s: no settings\n" % argv[2])
+    try:
+        with open(argv[2]) as handle:
+            settings = json.load(handle)
+    except (OSError, ValueError) as error:
+        sys.stderr.write("%s: the site's settings cannot be read (%s); run the play again\n" % (argv[2], error))
         return 2
     now = datetime.datetime.now(datetime.timezone.utc)
     try:
