@@ -11,7 +11,8 @@ short_description: A backup script on the host run by a systemd timer, in one ca
 version_added: 0.9.0
 description:
   - Writes O(script) to C(/usr/local/sbin/<name>) (root's, 0700), a oneshot service that runs it and a timer
-    (C(OnCalendar=<schedule>), C(Persistent=true); a run missed while the host was off happens at the next
+    (C(OnCalendar=<schedule>), C(Persistent=true), C(AccuracySec=1s) so that it runs at the time given rather than
+    up to a minute later; a run missed while the host was off happens at the next
     boot), then reloads systemd and enables and starts the timer when any of them changed or the timer is
     not active.
   - O(state=absent) stops and disables the timer and removes the three files.
@@ -101,7 +102,7 @@ def unit_texts(name, description, schedule, requires_docker, arguments=(), verb=
     service = ("# Managed by djangodocker.deploy\n[Unit]\nDescription=%s %s\n%s\n[Service]\nType=oneshot\n"
                "ExecStart=%s\n" % (verb, description, docker, command))
     timer = ("# Managed by djangodocker.deploy\n[Unit]\nDescription=%s %s on a schedule\n\n[Timer]\n"
-             "OnCalendar=%s\nPersistent=true\n\n[Install]\nWantedBy=timers.target\n" % (verb, description, schedule))
+             "OnCalendar=%s\nPersistent=true\nAccuracySec=1s\n\n[Install]\nWantedBy=timers.target\n" % (verb, description, schedule))
     return {"service": service, "timer": timer}
 
 

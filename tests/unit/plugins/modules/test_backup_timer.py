@@ -41,7 +41,7 @@ def test_written_enabled_once_then_nothing_to_do(host, run_module, capsys):
     script = host["sbin"] / "djangodocker-backup-mysite"
     assert script.read_text() == ARGS["script"] and oct(os.stat(script).st_mode & 0o777) == "0o700"
     timer = (host["units"] / "djangodocker-backup-mysite.timer").read_text()
-    assert "OnCalendar=*-*-* 03:15:00" in timer and "Persistent=true" in timer
+    assert "OnCalendar=*-*-* 03:15:00" in timer and "Persistent=true" in timer and "AccuracySec=1s" in timer
     assert "ExecStart=%s/djangodocker-backup-mysite" % host["sbin"] in (
         host["units"] / "djangodocker-backup-mysite.service").read_text()
     host["state"]["calls"].clear()
