@@ -10,7 +10,7 @@ own source). Hence the standard library only: a host has Python 3 (Ansible's) bu
 cryptography; certificates are read with the openssl command.
 
 A certificate reaches Nginx only after its checks (it covers every name, it has not expired, the
-key is its key); on the timer's path, a configuration ``nginx -t`` rejects gets the previous
+key is its key, the certificates after it in the file are the chain that signed it); on the timer's path, a configuration ``nginx -t`` rejects gets the previous
 pair back and no reload. lego keeps its account and certificates in the site's data folder;
 what Nginx reads is a copy in its certificates folder (``<site>.crt``, ``<site>.key``).
 """
@@ -130,8 +130,38 @@ def key_matches(run, certificate, key):
     return one[0] == 0 and two[0] == 0 and one[1].strip() == two[1].strip() and bool(one[1].strip())
 
 
-def problems(settings, found, matches, now):
-    """Why the certificate FOUND (read_certificate) cannot serve the site; [] when it can."""
+PEM_BLOCK = "-----BEGIN CERTIFICATE-----"
+
+
+def chain_problem(run, path):
+    """Why the certificates after the first in PATH are not the chain that signed it ('' when they are):
+    clients get this file as it is, and one without its intermediate fails on phones and curl. The
+    chain's own last certificate is trusted (-partial_chain): the root is not in the file."""
+    with open(path) as handle:
+        blocks = [PEM_BLOCK + block for block in handle.read().split(PEM_BLOCK)[1:]]
+    if len(blocks) < 2:
+        return "it comes without the certificates of its issuer (the chain)"
+    folder = tempfile.mkdtemp(prefix="djd-chain-")
+    try:
+        leaf, chain = os.path.join(folder, "leaf.pem"), os.path.join(folder, "chain.pem")
+        for name, text in ((leaf, blocks[0]), (chain, "".join(blocks[1:]))):
+            with open(name, "w") as handle:
+                handle.write(text)
+        code, out, err = run(["openssl", "verify", "-partial_chain", "-purpose", "sslserver",
+                              "-CAfile", chain, leaf], timeout=30)
+    finally:
+        for name in os.listdir(folder):
+            os.unlink(os.path.join(folder, name))
+        os.rmdir(folder)
+    if code != 0:
+        said = [line for line in (err + out).splitlines() if "error" in line] or (err + out).splitlines()[-1:]
+        return "its chain does not verify (%s)" % "; ".join(line.strip() for line in said)
+    return ""
+
+
+def problems(settings, found, matches, now, chain=""):
+    """Why the certificate FOUND (read_certificate) cannot serve the site; [] when it can. CHAIN:
+    chain_problem's answer."""
     reasons = []
     if found is None:
         return ["there is no certificate"]
@@ -142,6 +172,8 @@ def problems(settings, found, matches, now):
         reasons.append("it has expired")
     if not matches:
         reasons.append("the key is not the certificate's key")
+    if chain:
+        reasons.append(chain)
     return reasons
 
 
@@ -218,7 +250,8 @@ def install(run, settings, now, reload_nginx):
         raise AcmeError("lego left no certificate for %s in %s" % (settings["domains"][0], settings["data_dir"]))
     if new == old:
         return False
-    reasons = problems(settings, read_certificate(run, crt), key_matches(run, crt, key), now)
+    reasons = problems(settings, read_certificate(run, crt), key_matches(run, crt, key), now,
+                       chain_problem(run, crt))
     if reasons:
         raise AcmeError("The certificate lego got for %s was not installed: %s." % (
             ", ".join(settings["domains"]), "; ".join(reasons)))

@@ -21,17 +21,34 @@ from ansible_collections.djangodocker.deploy.plugins.module_utils import acme_le
 NOW = datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0)
 
 
-def make_pair(names=("www.example.com",), days=30):
+def make_ca(common_name="Test intermediate"):
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, common_name)])
+    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
+            .serial_number(x509.random_serial_number()).not_valid_before(NOW - datetime.timedelta(days=1))
+            .not_valid_after(NOW + datetime.timedelta(days=90))
+            .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
+            .sign(key, hashes.SHA256()))
+    return cert, key
+
+
+CA = make_ca()
+
+
+def make_pair(names=("www.example.com",), days=30, issuer=CA, chain=None):
+    """(certificate file, key file) as lego writes them: the leaf, then its issuer (CHAIN: other
+    certificates instead)."""
     key = ec.generate_private_key(ec.SECP256R1())
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, names[0])])
-    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
+    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(issuer[0].subject).public_key(key.public_key())
             .serial_number(x509.random_serial_number()).not_valid_before(NOW - datetime.timedelta(days=1))
             .not_valid_after(NOW + datetime.timedelta(days=days))
             .add_extension(x509.SubjectAlternativeName([x509.DNSName(n) for n in names]), critical=False)
-            .sign(key, hashes.SHA256()))
+            .sign(issuer[1], hashes.SHA256()))
     key_pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
                                 serialization.NoEncryption())
-    return cert.public_bytes(serialization.Encoding.PEM), key_pem
+    after = [issuer[0]] if chain is None else chain
+    return b"".join(c.public_bytes(serialization.Encoding.PEM) for c in [cert] + after), key_pem
 
 
 class Engine:
@@ -136,6 +153,23 @@ def test_a_key_that_is_not_the_certificates_is_not_installed(settings):
     engine.issue = (make_pair()[0], make_pair()[1])
     with pytest.raises(acme_lego.AcmeError, match="not the certificate's key"):
         acme_lego.order(engine, settings, NOW)
+
+
+def test_a_certificate_without_its_chain_is_not_installed(settings):
+    engine = Engine(settings)
+    engine.issue = make_pair(chain=[])
+    with pytest.raises(acme_lego.AcmeError, match="without the certificates of its issuer"):
+        acme_lego.order(engine, settings, NOW)
+    assert not os.path.exists(acme_lego.installed_files(settings)[0])
+
+
+def test_a_certificate_whose_chain_did_not_sign_it_is_not_installed(settings):
+    engine = Engine(settings)
+    other = make_ca("Test intermediate")  # the same name, another key: only the signature tells them apart
+    engine.issue = make_pair(chain=[other[0]])
+    with pytest.raises(acme_lego.AcmeError, match="chain does not verify"):
+        acme_lego.order(engine, settings, NOW)
+    assert not os.path.exists(acme_lego.installed_files(settings)[0])
 
 
 def test_dns01_gives_lego_the_credentials_as_files_never_their_values(settings):
