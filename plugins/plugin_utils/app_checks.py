@@ -12,7 +12,10 @@ options are never quoted (they may be secret); their names are.
 
 from __future__ import annotations
 
+import difflib
 import re
+
+from ansible_collections.djangodocker.deploy.plugins.plugin_utils.lego_dns_providers import LEGO_VERSION, PROVIDERS
 
 # Set by the deployment, not by django_app_env.
 RESERVED_ENV = ("DJANGO_SECRET_KEY", "DJANGO_SETTINGS_MODULE", "DJANGO_ALLOWED_HOSTS", "DJANGO_CSRF_TRUSTED_ORIGINS")
@@ -33,6 +36,52 @@ def plain(pattern, value):
 
 def multiline(values):
     return any(re.search(r"[\r\n]", str(value)) for value in values)
+
+
+# DNS providers that find their credentials themselves on a cloud's machine (an instance role):
+# none given is not an error for them.
+AMBIENT_DNS_PROVIDERS = ("route53", "lightsail", "gcloud", "azuredns")
+# The sets of credentials a provider needs, one set enough, where lego's documentation lists
+# alternatives side by side (the providers users in China pick first, and the world's).
+DNS_CREDENTIAL_SETS = {
+    "alidns": (("ALICLOUD_ACCESS_KEY", "ALICLOUD_SECRET_KEY"), ("ALICLOUD_RAM_ROLE",)),
+    "tencentcloud": (("TENCENTCLOUD_SECRET_ID", "TENCENTCLOUD_SECRET_KEY"),),
+    "huaweicloud": (("HUAWEICLOUD_ACCESS_KEY_ID", "HUAWEICLOUD_SECRET_ACCESS_KEY", "HUAWEICLOUD_REGION"),),
+    "cloudflare": (("CF_DNS_API_TOKEN",), ("CLOUDFLARE_DNS_API_TOKEN",), ("CF_API_EMAIL", "CF_API_KEY"),
+                   ("CLOUDFLARE_EMAIL", "CLOUDFLARE_API_KEY")),
+    "httpreq": (("HTTPREQ_ENDPOINT",),),
+}
+
+
+def dns_provider_rules(provider, names, rule):
+    """The DNS provider is one of the pinned lego's, and the credentials' NAMES are what it reads."""
+    var = "django_app_tls_acme_dns_credentials"
+    known = PROVIDERS.get(provider)
+    if known is None:
+        close = difflib.get_close_matches(provider, PROVIDERS, n=3)
+        rule(False, "django_app_tls_acme_dns_provider %s is not one of lego %s's DNS providers%s (the list: "
+                    "https://go-acme.github.io/lego/dns/)." % (
+                        provider, LEGO_VERSION, "; did you mean %s?" % " or ".join(close) if close else ""))
+        return
+    rule(provider != "manual", "django_app_tls_acme_dns_provider manual needs a person to add the record by hand; "
+                               "the renewal timer runs alone.")
+    credentials, additional, no_file = known
+    if credentials or additional:
+        strange = [n for n in names if n not in credentials + additional and not n.startswith("LEGO_")]
+        rule(not strange, "%s: %s %s not read by lego's %s, which reads %s." % (
+            var, ", ".join(strange), "is" if len(strange) == 1 else "are", provider,
+            ", ".join(credentials + additional)))
+    blocked = [n for n in names if n in no_file]
+    rule(not blocked, "%s: lego's %s cannot read %s from a file, and credentials reach lego only as files here "
+                      "(never in a container's environment); give it a machine identity (an instance role) "
+                      "instead." % (var, provider, ", ".join(blocked)))
+    sets = DNS_CREDENTIAL_SETS.get(provider)
+    if sets:
+        rule(any(set(one) <= set(names) for one in sets), "%s for %s needs %s." % (
+            var, provider, " or ".join(" and ".join(one) for one in sets)))
+    elif credentials and provider not in AMBIENT_DNS_PROVIDERS:
+        rule(any(n in credentials for n in names), "%s for %s needs its credentials (among %s)." % (
+            var, provider, ", ".join(credentials)))
 
 
 ACME_NAME = r"(\*\.)?([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z0-9-]{2,63}"
@@ -61,6 +110,8 @@ def acme_rules(s, rule):
         rule(plain(r"[a-z0-9][a-z0-9._-]*", s["tls_acme_dns_provider"]),
              "django_app_tls_acme_challenge dns needs django_app_tls_acme_dns_provider, lego's name of the DNS "
              "provider such as alidns (%s)." % s["tls_acme_dns_provider"])
+        if s["tls_acme_dns_provider"]:
+            dns_provider_rules(s["tls_acme_dns_provider"], list(s["tls_acme_dns_credential_names"]), rule)
     bad = [name for name in s["tls_acme_dns_credential_names"] if not plain(r"[A-Z][A-Z0-9_]*", name)]
     rule(not bad, "django_app_tls_acme_dns_credentials' names are the provider's upper-case variables (%s)."
          % ", ".join(bad))

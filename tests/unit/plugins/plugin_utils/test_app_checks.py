@@ -124,3 +124,32 @@ def test_good_acme_settings_have_no_problem():
 def test_each_broken_acme_rule_is_reported_naming_its_variable(changes, variable):
     found = broken(**dict(ACME, **changes))
     assert len(found) == 1 and variable in found[0], found
+
+
+DNS = {**ACME, "tls_acme_challenge": "dns"}
+
+
+@pytest.mark.parametrize("provider, names, expect", [
+    ("alidsn", ["ALICLOUD_ACCESS_KEY"], "not one of lego v4.35.2's DNS providers; did you mean alidns"),
+    ("manual", [], "by hand"),
+    ("alidns", ["ALICLOUD_ACESS_KEY", "ALICLOUD_SECRET_KEY"], "ALICLOUD_ACESS_KEY is not read by lego's alidns"),
+    ("alidns", ["ALICLOUD_SECRET_KEY"], "needs ALICLOUD_ACCESS_KEY and ALICLOUD_SECRET_KEY or ALICLOUD_RAM_ROLE"),
+    ("alidns", [], "needs ALICLOUD_ACCESS_KEY"),
+    ("tencentcloud", ["TENCENTCLOUD_SECRET_ID"], "needs TENCENTCLOUD_SECRET_ID and TENCENTCLOUD_SECRET_KEY"),
+    ("httpreq", ["HTTPREQ_USERNAME"], "needs HTTPREQ_ENDPOINT"),
+    ("route53", ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"], "cannot read AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY"),
+    ("dnspod", [], "needs its credentials (among DNSPOD_API_KEY)"),
+])
+def test_a_dns_provider_lego_does_not_have_or_credentials_it_does_not_read_are_refused(provider, names, expect):
+    found = broken(**dict(DNS, tls_acme_dns_provider=provider, tls_acme_dns_credential_names=names))
+    assert found and expect in found[0], found
+
+
+@pytest.mark.parametrize("provider, names", [
+    ("alidns", ["ALICLOUD_RAM_ROLE", "ALICLOUD_REGION_ID"]),
+    ("cloudflare", ["CF_DNS_API_TOKEN"]),
+    ("route53", []),
+    ("httpreq", ["HTTPREQ_ENDPOINT", "HTTPREQ_USERNAME", "HTTPREQ_PASSWORD", "LEGO_DISABLE_CNAME_SUPPORT"]),
+])
+def test_the_credentials_a_dns_provider_reads_pass(provider, names):
+    assert broken(**dict(DNS, tls_acme_dns_provider=provider, tls_acme_dns_credential_names=names)) == []
