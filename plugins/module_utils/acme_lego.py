@@ -31,6 +31,12 @@ DATA_MOUNT = "/data"
 WEBROOT_MOUNT = "/webroot"
 API_CA_FILE = "api-ca.pem"
 ORDERED_FILE = "ordered.json"
+# External Account Binding's MAC key (ZeroSSL and most commercial CAs): lego takes it only as a flag
+# or LEGO_EAB_HMAC, both of which would sit in the container's configuration. So the order's container
+# starts a shell of the image (the official one is Alpine's) that puts the file's content in lego's
+# environment, which only root reads on the host.
+EAB_HMAC_FILE = "eab-hmac"
+EAB_SCRIPT = 'LEGO_EAB_HMAC="$(cat %s/%s)" && export LEGO_EAB_HMAC && exec /lego "$@"' % ("/data", EAB_HMAC_FILE)
 LEGO_TIMEOUT = 600
 
 
@@ -77,8 +83,16 @@ def lego_argv(settings, command):
             argv += ["--env", "%s_FILE=%s/%s" % (name, SECRETS_MOUNT, name)]
     if s.get("api_ca"):
         argv += ["--env", "LEGO_CA_CERTIFICATES=%s/%s" % (DATA_MOUNT, API_CA_FILE)]
-    argv += [s["image"], "--path", DATA_MOUNT, "--server", s["directory"], "--email", s["email"], "--accept-tos",
+    # The binding matters only when the account is made (the order); renewals use the account.
+    eab = command == "run" and s.get("eab_kid")
+    if eab:
+        argv += ["--entrypoint", "/bin/sh", s["image"], "-c", EAB_SCRIPT, "lego"]
+    else:
+        argv += [s["image"]]
+    argv += ["--path", DATA_MOUNT, "--server", s["directory"], "--email", s["email"], "--accept-tos",
              "--key-type", s["key_type"]]
+    if eab:
+        argv += ["--eab", "--kid", s["eab_kid"]]
     for domain in s["domains"]:
         argv += ["--domains", domain]
     if s["challenge"] == "http":

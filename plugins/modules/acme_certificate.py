@@ -65,6 +65,16 @@ options:
       check).
     type: int
     default: 0
+  eab_kid:
+    description: The key identifier of the CA's External Account Binding (ZeroSSL and most commercial CAs need
+      one to open an account); with O(eab_hmac).
+    type: str
+    default: ""
+  eab_hmac:
+    description: The binding's MAC key (base64url), written to the data folder (0600) and given to lego from
+      that file when the account is made; never printed, never in a container's configuration.
+    type: str
+    default: ""
   renew_days:
     description: For the timer, renew when fewer days are left; 0 lets lego decide (a third of the lifetime
       left, a half for short-lived certificates, or the CA's renewal window, ACME Renewal Information).
@@ -182,7 +192,7 @@ import re
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.djangodocker.deploy.plugins.module_utils.acme_lego import (
-    API_CA_FILE, AcmeError, order)
+    API_CA_FILE, EAB_HMAC_FILE, AcmeError, order)
 from ansible_collections.djangodocker.deploy.plugins.module_utils.host_files import (
     FileProblem, ensure_file, ensure_folder)
 
@@ -196,6 +206,7 @@ def settings_of(p):
             "challenge": p["challenge"], "dns_provider": p["dns_provider"],
             "dns_env_names": sorted(p["dns_env"]), "dns_resolvers": p["dns_resolvers"],
             "dns_propagation_wait": p["dns_propagation_wait"], "renew_days": p["renew_days"],
+            "eab_kid": p["eab_kid"],
             "key_type": p["key_type"], "image": p["image"], "api_ca": bool(p["api_ca"]),
             "data_dir": p["data_dir"], "webroot": p["webroot"], "certs_dir": p["certs_dir"],
             "nginx_container": p["nginx_container"]}
@@ -215,6 +226,8 @@ def input_problems(p):
         found.append("the DNS-01 challenge needs dns_provider")
     if p["challenge"] == "http" and not p["webroot"]:
         found.append("the HTTP-01 challenge needs webroot")
+    if bool(p["eab_kid"]) != bool(p["eab_hmac"]):
+        found.append("External Account Binding needs both eab_kid and eab_hmac")
     bad = [name for name in p["dns_env"] if not ENV_NAME.match(name)]
     if bad:
         found.append("dns_env names must be upper-case variable names: %s" % ", ".join(sorted(bad)))
@@ -237,6 +250,13 @@ def keep_files(p, check_mode):
             reasons.append("%s is no longer a credential" % gone)
             if not check_mode:
                 os.unlink(os.path.join(env, gone))
+    hmac = os.path.join(data, EAB_HMAC_FILE)
+    if p["eab_hmac"]:
+        reasons += ensure_file(hmac, p["eab_hmac"].encode("utf-8"), "0600", check_mode=check_mode, secret=True)
+    elif os.path.exists(hmac):
+        reasons.append("the External Account Binding's key is no longer wanted")
+        if not check_mode:
+            os.unlink(hmac)
     api_ca = os.path.join(data, API_CA_FILE)
     if p["api_ca"]:
         reasons += ensure_file(api_ca, p["api_ca"].encode("utf-8"), "0644", check_mode=check_mode)
@@ -261,6 +281,8 @@ def main():
             dns_env=dict(type="dict", default={}, no_log=True),
             dns_resolvers=dict(type="list", elements="str", default=[]),
             dns_propagation_wait=dict(type="int", default=0),
+            eab_kid=dict(type="str", default=""),
+            eab_hmac=dict(type="str", default="", no_log=True),
             renew_days=dict(type="int", default=0),
             key_type=dict(type="str", default="ec256"),
             image=dict(type="str", required=True),

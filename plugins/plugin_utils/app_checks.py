@@ -115,6 +115,8 @@ def acme_rules(s, rule):
     bad = [name for name in s["tls_acme_dns_credential_names"] if not plain(r"[A-Z][A-Z0-9_]*", name)]
     rule(not bad, "django_app_tls_acme_dns_credentials' names are the provider's upper-case variables (%s)."
          % ", ".join(bad))
+    rule(len(set(s.get("tls_acme_eab", [False, False]))) == 1,
+         "django_app_tls_acme_eab_kid and django_app_tls_acme_eab_hmac go together (the CA gives both).")
     rule(int(s["tls_acme_renew_days"]) >= 0 and int(s["tls_acme_dns_propagation_wait"]) >= 0,
          "django_app_tls_acme_renew_days and django_app_tls_acme_dns_propagation_wait must be 0 or more.")
 

@@ -84,19 +84,29 @@ def test_redis_runs_a_config_file_as_its_user(container, tmp_path):
 
 def test_lego_gets_a_certificate_from_the_worlds_ca_by_dns01(container, tmp_path):
     """The client stand-in has the official image's interface (/lego as the entrypoint, the
-    version the recipe pins), and the world's CA issues by DNS-01 through the record API."""
+    version the recipe pins, a /bin/sh as Alpine's), and the world's CA issues by DNS-01 through
+    the record API to accounts with External Account Binding only."""
     tag = os.environ["DJD_LEGO_TAGS"].split()[0]
     image = f"{REGISTRY}/goacme/lego:{tag}"
     docker("pull", "-q", image)
     assert docker("run", "--rm", image, "--version").stdout.startswith(f"lego version {tag[1:]} ")
     ca = tmp_path / "api-ca.pem"
+    assert docker("run", "--rm", "--entrypoint", "/bin/sh", image, "-c", "echo shell").stdout == "shell\n"
     ca.write_bytes(open(os.environ["DJD_ACME_API_CA"], "rb").read())
-    done = docker("run", "--name", container, "--network", os.environ["DJD_NETWORK"],
-                  "-v", f"{tmp_path}:/data", "-e", "LEGO_CA_CERTIFICATES=/data/api-ca.pem",
-                  "-e", f"HTTPREQ_ENDPOINT={os.environ['DJD_ACME_DNS_API']}", image,
-                  "--server", os.environ["DJD_ACME_DIRECTORY"], "--email", "world@example.com", "--accept-tos",
-                  "--path", "/data", "--dns", "httpreq", "--dns.propagation-wait", "1s",
-                  "-d", "standin.test", "-d", "*.standin.test", "run", check=False)
+
+    def lego(*eab):
+        docker("rm", "-f", container, check=False)
+        return docker("run", "--name", container, "--network", os.environ["DJD_NETWORK"],
+                      "-v", f"{tmp_path}:/data", "-e", "LEGO_CA_CERTIFICATES=/data/api-ca.pem",
+                      "-e", f"LEGO_EAB_HMAC={os.environ['DJD_ACME_EAB_HMAC']}",
+                      "-e", f"HTTPREQ_ENDPOINT={os.environ['DJD_ACME_DNS_API']}", image,
+                      "--server", os.environ["DJD_ACME_DIRECTORY"], "--email", "world@example.com", "--accept-tos",
+                      "--path", "/data", "--dns", "httpreq", "--dns.propagation-wait", "1s", *eab,
+                      "-d", "standin.test", "-d", "*.standin.test", "run", check=False)
+
+    refused = lego()
+    assert refused.returncode != 0 and "externalAccountRequired" in refused.stderr + refused.stdout, refused.stderr
+    done = lego("--eab", "--kid", os.environ["DJD_ACME_EAB_KID"])
     assert done.returncode == 0, done.stderr
     names = subprocess.run(["openssl", "x509", "-noout", "-ext", "subjectAltName",
                             "-in", str(tmp_path / "certificates" / "standin.test.crt")],

@@ -13,6 +13,7 @@ DJD_MIRROR_IP="${DJD_MIRROR_IP:-$DJD_NET_PREFIX.10}"
 DJD_REGISTRY_IP="${DJD_REGISTRY_IP:-$DJD_NET_PREFIX.11}"
 # The ACME CA (Pebble), the DNS it asks (challtestsrv) and the DNS-01 record API.
 DJD_PEBBLE_IP="${DJD_PEBBLE_IP:-$DJD_NET_PREFIX.12}"
+DJD_ACME_EAB_KID=djd-world
 DJD_CHALLTESTSRV_IP="${DJD_CHALLTESTSRV_IP:-$DJD_NET_PREFIX.13}"
 DJD_ACME_DNS_API_IP="${DJD_ACME_DNS_API_IP:-$DJD_NET_PREFIX.14}"
 DJD_MIRROR_PORT="${DJD_MIRROR_PORT:-18080}"     # on 127.0.0.1, for host-side checks
@@ -150,6 +151,14 @@ ensure_acme_tls() {
   chmod 0644 "$dir"/*.key
 }
 
+# The world's CA wants External Account Binding, as ZeroSSL and commercial CAs
+# do: every account the tests open proves the binding (its MAC key, base64url).
+ensure_acme_eab() {
+  local file="$DJD_STATE/acme/eab-hmac"
+  [ -s "$file" ] && return 0
+  openssl rand -base64 32 | tr '+/' '-_' | tr -d '=\n' > "$file" || die "could not make the EAB key"
+}
+
 # Pebble validates for real (HTTP-01 on port 80, DNS-01 through challtestsrv);
 # certificates last 30 days. challtestsrv answers only the records a test
 # adds (its defaults, 127.0.0.1 and ::1, would send Pebble to itself).
@@ -157,16 +166,21 @@ start_acme_services() {
   docker image inspect "$(image_ref pebble)" >/dev/null 2>&1 || return 0
   local pebble; pebble=$(image_ref pebble)
   ensure_acme_tls
+  ensure_acme_eab
   cat > "$DJD_STATE/acme/pebble-config.json" <<JSON
 {"pebble": {"listenAddress": "0.0.0.0:14000", "managementListenAddress": "0.0.0.0:15000",
   "certificate": "/etc/pebble/pebble.pem", "privateKey": "/etc/pebble/pebble.key",
-  "httpPort": 80, "tlsPort": 443, "ocspResponderURL": "", "externalAccountBindingRequired": false,
+  "httpPort": 80, "tlsPort": 443, "ocspResponderURL": "", "externalAccountBindingRequired": true,
+  "externalAccountMACKeys": {"$DJD_ACME_EAB_KID": "$(cat "$DJD_STATE/acme/eab-hmac")"},
   "retryAfter": {"authz": 1, "order": 1}, "certificateValidityPeriod": 2592000}}
 JSON
   run_world_container djd-challtestsrv --ip "$DJD_CHALLTESTSRV_IP" "$pebble" \
     pebble-challtestsrv -dns01 :8053 -management :8055 -http01 "" -https01 "" -tlsalpn01 "" -doh "" \
     -defaultIPv4 "" -defaultIPv6 ""
-  run_world_container djd-pebble --ip "$DJD_PEBBLE_IP" -e PEBBLE_VA_NOSLEEP=1 -e PEBBLE_WFE_NONCEREJECT=0 \
+  # The configuration's hash in the spec: a changed file restarts Pebble.
+  run_world_container djd-pebble --ip "$DJD_PEBBLE_IP" \
+    --label "djangodocker.config=$(sha256sum < "$DJD_STATE/acme/pebble-config.json" | cut -c1-16)" \
+    -e PEBBLE_VA_NOSLEEP=1 -e PEBBLE_WFE_NONCEREJECT=0 \
     -v "$DJD_STATE/acme:/etc/pebble:ro" "$pebble" \
     pebble -config /etc/pebble/pebble-config.json -dnsserver "$DJD_CHALLTESTSRV_IP:8053"
   run_world_container djd-acme-dns-api --ip "$DJD_ACME_DNS_API_IP" \
@@ -243,6 +257,10 @@ export DJD_ACME_API_CA=$DJD_STATE/acme/ca.pem
 export DJD_ACME_ROOTS=https://$DJD_PEBBLE_IP:15000/roots
 export DJD_ACME_DNS_RECORDS=http://$DJD_CHALLTESTSRV_IP:8055
 export DJD_ACME_DNS_API=http://$DJD_ACME_DNS_API_IP
+# External Account Binding, which the CA requires (the key is a secret: the
+# tests check no output shows it).
+export DJD_ACME_EAB_KID=$DJD_ACME_EAB_KID
+export DJD_ACME_EAB_HMAC=$(cat "$DJD_STATE/acme/eab-hmac" 2>/dev/null)
 # As seen from this machine (loopback):
 export DJD_MIRROR_LOCAL=http://127.0.0.1:$DJD_MIRROR_PORT
 export DJD_REGISTRY_LOCAL=http://127.0.0.1:$DJD_REGISTRY_PORT

@@ -186,6 +186,19 @@ def test_dns01_gives_lego_the_credentials_as_files_never_their_values(settings):
     assert acme_lego.lego_files(settings)[0].endswith("/certificates/example.com.crt")
 
 
+def test_the_external_account_binding_reaches_lego_from_its_file_never_in_the_containers_configuration(settings):
+    settings["eab_kid"] = "kid-1"
+    argv = acme_lego.lego_argv(settings, "run")
+    image = argv.index(settings["image"])
+    assert argv[image - 2:image] == ["--entrypoint", "/bin/sh"]
+    assert argv[image + 1:image + 4] == ["-c", acme_lego.EAB_SCRIPT, "lego"]
+    assert "cat /data/eab-hmac" in acme_lego.EAB_SCRIPT and "LEGO_EAB_HMAC" not in " ".join(argv[:image])
+    assert argv[argv.index("--eab"):argv.index("--eab") + 3] == ["--eab", "--kid", "kid-1"]
+    # The account exists by then: a renewal runs lego itself.
+    renew = acme_lego.lego_argv(settings, "renew")
+    assert "--entrypoint" not in renew and "--eab" not in renew
+
+
 def test_renewal_is_lego_s_decision_unless_days_are_given(settings):
     assert acme_lego.lego_argv(settings, "renew")[-3:] == ["renew", "--no-random-sleep", "--dynamic"]
     settings["renew_days"] = 20

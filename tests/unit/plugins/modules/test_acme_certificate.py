@@ -11,6 +11,7 @@ def params(tmp_path, **changes):
     p = {"site": "mysite", "domains": ["www.example.com"], "email": "ops@example.com",
          "directory": "https://ca.example/dir", "challenge": "http", "dns_provider": "", "dns_env": {},
          "dns_resolvers": [], "dns_propagation_wait": 0, "renew_days": 0, "key_type": "ec256",
+         "eab_kid": "", "eab_hmac": "",
          "image": "goacme/lego:v4.35.2", "api_ca": "", "data_dir": str(tmp_path / "acme" / "mysite"),
          "webroot": str(tmp_path / "webroot"), "certs_dir": str(tmp_path / "certs"), "nginx_container": "nginx"}
     p.update(changes)
@@ -55,3 +56,15 @@ def test_check_mode_writes_nothing(tmp_path):
     p = params(tmp_path, api_ca="-----BEGIN CERTIFICATE-----\n")
     assert acme_certificate.keep_files(p, check_mode=True)
     assert not os.path.exists(p["data_dir"])
+
+
+def test_the_external_account_binding_key_is_a_root_only_file_the_settings_do_not_hold(tmp_path):
+    assert "both eab_kid and eab_hmac" in " ".join(acme_certificate.input_problems(params(tmp_path, eab_kid="kid-1")))
+    p = params(tmp_path, eab_kid="kid-1", eab_hmac="hmac-SECRET")
+    reasons = acme_certificate.keep_files(p, check_mode=False)
+    hmac = os.path.join(p["data_dir"], "eab-hmac")
+    assert open(hmac).read() == "hmac-SECRET" and stat.S_IMODE(os.stat(hmac).st_mode) == 0o600
+    settings = open(os.path.join(p["data_dir"], "settings.json")).read()
+    assert json.loads(settings)["eab_kid"] == "kid-1" and "hmac-SECRET" not in settings + " ".join(reasons)
+    p.update(eab_kid="", eab_hmac="")
+    assert acme_certificate.keep_files(p, check_mode=False) and not os.path.exists(hmac)

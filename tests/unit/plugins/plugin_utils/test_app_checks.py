@@ -120,6 +120,7 @@ def test_good_acme_settings_have_no_problem():
     ({"tls_acme_challenge": "dns"}, "django_app_tls_acme_dns_provider"),
     ({"tls_acme_dns_credential_names": ["alicloud key"]}, "upper-case"),
     ({"tls_acme_renew_days": -1}, "0 or more"),
+    ({"tls_acme_eab": [True, False]}, "django_app_tls_acme_eab_hmac go together"),
 ])
 def test_each_broken_acme_rule_is_reported_naming_its_variable(changes, variable):
     found = broken(**dict(ACME, **changes))
