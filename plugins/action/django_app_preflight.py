@@ -20,6 +20,7 @@ from ansible_collections.djangodocker.deploy.plugins.module_utils.app_image impo
 from ansible_collections.djangodocker.deploy.plugins.module_utils.django_project import ProjectProblem, describe
 from ansible_collections.djangodocker.deploy.plugins.module_utils.preflight_spec import ARGUMENT_SPEC
 from ansible_collections.djangodocker.deploy.plugins.module_utils.tls_pair import TlsPairError, inspect, uncovered
+from ansible_collections.djangodocker.deploy.plugins.plugin_utils.acme_names import http01_warnings
 from ansible_collections.djangodocker.deploy.plugins.plugin_utils.app_checks import problems
 
 
@@ -58,6 +59,13 @@ class ActionModule(ActionBase):
         settings = args["settings"]
         result["image"] = image_inputs(settings["database"], settings["redis"], settings["uwsgi_requirement"],
                                        result["layout"]["dependencies"]["mode"])
+        if settings.get("tls_acme") and settings.get("tls_acme_challenge") == "http":
+            task_vars = task_vars or {}
+            hosts = [task_vars.get("ansible_host") or task_vars.get("inventory_hostname", "")]
+            own = task_vars.get("ansible_all_ipv4_addresses", []) + task_vars.get("ansible_all_ipv6_addresses", [])
+            warnings = http01_warnings(settings["tls_acme_names"], hosts, own)
+            if warnings:
+                result.setdefault("warnings", []).extend(warnings)
         tls = args["tls"]
         if tls and tls["certificate"]:
             try:
@@ -69,6 +77,6 @@ class ActionModule(ActionBase):
             result["tls"] = pair
             if pair["days_left"] < tls["warning_days"] or pair["uncovered"]:
                 missing = (" and does not cover " + ", ".join(pair["uncovered"])) if pair["uncovered"] else ""
-                result["warnings"] = ["The certificate %s expires on %s (%s days left)%s."
-                                      % (tls["certificate"], pair["not_after"], pair["days_left"], missing)]
+                result.setdefault("warnings", []).append("The certificate %s expires on %s (%s days left)%s." % (
+                    tls["certificate"], pair["not_after"], pair["days_left"], missing))
         return result

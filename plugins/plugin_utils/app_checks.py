@@ -65,7 +65,7 @@ def dns_provider_rules(provider, names, rule):
         return
     rule(provider != "manual", "django_app_tls_acme_dns_provider manual needs a person to add the record by hand; "
                                "the renewal timer runs alone.")
-    credentials, additional, no_file = known
+    credentials, additional, no_file = (tuple(names.split()) for names in known)
     if credentials or additional:
         strange = [n for n in names if n not in credentials + additional and not n.startswith("LEGO_")]
         rule(not strange, "%s: %s %s not read by lego's %s, which reads %s." % (

@@ -142,7 +142,7 @@ DNS = {**ACME, "tls_acme_challenge": "dns"}
     ("dnspod", [], "needs its credentials (among DNSPOD_API_KEY)"),
 ])
 def test_a_dns_provider_lego_does_not_have_or_credentials_it_does_not_read_are_refused(provider, names, expect):
-    found = broken(**dict(DNS, tls_acme_dns_provider=provider, tls_acme_dns_credential_names=names))
+    found = broken(**{**DNS, "tls_acme_dns_provider": provider, "tls_acme_dns_credential_names": names})
     assert found and expect in found[0], found
 
 
@@ -153,4 +153,4 @@ def test_a_dns_provider_lego_does_not_have_or_credentials_it_does_not_read_are_r
     ("httpreq", ["HTTPREQ_ENDPOINT", "HTTPREQ_USERNAME", "HTTPREQ_PASSWORD", "LEGO_DISABLE_CNAME_SUPPORT"]),
 ])
 def test_the_credentials_a_dns_provider_reads_pass(provider, names):
-    assert broken(**dict(DNS, tls_acme_dns_provider=provider, tls_acme_dns_credential_names=names)) == []
+    assert broken(**{**DNS, "tls_acme_dns_provider": provider, "tls_acme_dns_credential_names": names}) == []
