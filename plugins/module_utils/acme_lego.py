@@ -83,8 +83,9 @@ def lego_argv(settings, command):
             argv += ["--env", "%s_FILE=%s/%s" % (name, SECRETS_MOUNT, name)]
     if s.get("api_ca"):
         argv += ["--env", "LEGO_CA_CERTIFICATES=%s/%s" % (DATA_MOUNT, API_CA_FILE)]
-    # The binding matters only when the account is made (the order); renewals use the account.
-    eab = command == "run" and s.get("eab_kid")
+    # lego asks for the binding on every command when the CA requires one (not only when the
+    # account is made: a renewal without it fails).
+    eab = s.get("eab_kid")
     if eab:
         argv += ["--entrypoint", "/bin/sh", s["image"], "-c", EAB_SCRIPT, "lego"]
     else:

@@ -72,7 +72,7 @@ options:
     default: ""
   eab_hmac:
     description: The binding's MAC key (base64url), written to the data folder (0600) and given to lego from
-      that file when the account is made; never printed, never in a container's configuration.
+      that file on each run (lego wants it for renewals too); never printed, never in a container's configuration.
     type: str
     default: ""
   renew_days:

@@ -194,9 +194,9 @@ def test_the_external_account_binding_reaches_lego_from_its_file_never_in_the_co
     assert argv[image + 1:image + 4] == ["-c", acme_lego.EAB_SCRIPT, "lego"]
     assert "cat /data/eab-hmac" in acme_lego.EAB_SCRIPT and "LEGO_EAB_HMAC" not in " ".join(argv[:image])
     assert argv[argv.index("--eab"):argv.index("--eab") + 3] == ["--eab", "--kid", "kid-1"]
-    # The account exists by then: a renewal runs lego itself.
+    # lego wants it for a renewal too when the CA requires it (the world's CA does).
     renew = acme_lego.lego_argv(settings, "renew")
-    assert "--entrypoint" not in renew and "--eab" not in renew
+    assert "--entrypoint" in renew and "--eab" in renew and renew[renew.index("renew") + 1] == "--no-random-sleep"
 
 
 def test_renewal_is_lego_s_decision_unless_days_are_given(settings):
