@@ -1,5 +1,6 @@
 """Django's DATABASES and CACHES entries from the URLs the database and redis
-roles give the app (DATABASE_URL, REDIS_URL), without a dependency.
+roles give the app (DATABASE_URL, REDIS_URL), without a dependency; and the
+project's LOGGING with request errors sent to stderr too.
 
 Used by the deployment's settings (djangodocker_deploy/settings.py).
 """
@@ -60,3 +61,40 @@ def mysql_driver():
         import pymysql
 
         pymysql.install_as_MySQLdb()
+
+
+STDERR_HANDLER = "djangodocker_stderr"
+
+
+def _to_stderr(handler):
+    """Whether a dictConfig HANDLER shows ERROR records in `docker logs` (a StreamHandler with no
+    stream writes to stderr)."""
+    return (handler.get("class") == "logging.StreamHandler" and not handler.get("filters")
+            and handler.get("stream", "ext://sys.stderr") in ("ext://sys.stderr", "ext://sys.stdout")
+            and handler.get("level", "NOTSET") in ("NOTSET", "DEBUG", "INFO", "WARNING", "ERROR"))
+
+
+def request_errors_to_stderr(logging):
+    """The project's LOGGING (a dictConfig) with django.request's errors (a view's traceback) also
+    written to stderr, which `docker logs` shows; its own handlers, levels and loggers stay.
+
+    The records climb django.request -> django -> root while each propagates; when a handler on
+    that way writes to stderr already, only django.request is named (a logger the configuration
+    does not name is disabled by disable_existing_loggers, and its errors with it)."""
+    config = dict(logging)
+    handlers = dict(config.get("handlers", {}))
+    loggers = dict(config.get("loggers", {}))
+    request = dict(loggers.get("django.request", {"propagate": True}))
+    # Django's own django logger (when the project names none) shows records only with DEBUG on.
+    chain, reaching = [request, loggers.get("django", {}), config.get("root", {})], []
+    for logger in chain:
+        reaching += list(logger.get("handlers", []))
+        if not logger.get("propagate", True):
+            break
+    if not any(_to_stderr(handlers.get(name, {})) for name in reaching):
+        handlers[STDERR_HANDLER] = {"class": "logging.StreamHandler", "level": "ERROR"}
+        request["handlers"] = list(request.get("handlers", [])) + [STDERR_HANDLER]
+        config["handlers"] = handlers
+    loggers["django.request"] = request
+    config["loggers"] = loggers
+    return config
