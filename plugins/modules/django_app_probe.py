@@ -13,6 +13,10 @@ description:
   - Sends a GET request in the uwsgi protocol (the one Nginx's C(uwsgi_pass) speaks) to a
     uWSGI unix socket on the host, with the site's C(Host) header, as Nginx would, and repeats
     it until the HTTP status is one of O(status) or O(timeout) seconds have passed.
+  - Redirects that stay on the site (a relative C(Location), or the same host) are followed, up to 5, and the
+    last answer is judged, as a visitor gets it (module_utils C(site_answer), the same rule as the image's
+    Docker health check): C(/) redirecting to a login page that fails is a failure. A redirect that leaves
+    the site is the answer.
   - So a release is known to answer for the site before Nginx is pointed at it.
   - With O(static), first copies the release's static files out of its container into a folder
     on the host for Nginx (while the release boots, so the copy adds no time to the wait).
@@ -25,7 +29,7 @@ options:
     type: path
   url:
     description:
-      - An C(http://address:port) to ask O(path) at, instead of a uWSGI socket (redirects are answers, not followed).
+      - An C(http://address:port) to ask O(path) at, instead of a uWSGI socket.
     type: str
   host:
     description: The C(Host) header (a name the site's C(ALLOWED_HOSTS) holds).
@@ -126,6 +130,7 @@ import time
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.djangodocker.deploy.plugins.module_utils.docker_cli import Docker
+from ansible_collections.djangodocker.deploy.plugins.module_utils.site_answer import final_answer
 
 
 def uwsgi_packet(variables):
@@ -163,46 +168,64 @@ def status_of(response):
     return int(parts[1])
 
 
+def location_of(response):
+    """The Location header of an HTTP response's head ('' when none)."""
+    head = response.split(b"\r\n\r\n", 1)[0].split(b"\n\n", 1)[0]
+    for line in head.splitlines()[1:]:
+        name, sep, value = line.partition(b":")
+        if sep and name.strip().lower() == b"location":
+            return value.strip().decode("latin-1")
+    return ""
+
+
 def ask(path, variables, timeout=5.0):
-    """One request on the unix socket PATH; the HTTP status."""
+    """One request on the unix socket PATH; the HTTP status and Location."""
     conn = sockets.socket(sockets.AF_UNIX, sockets.SOCK_STREAM)
     conn.settimeout(timeout)
     try:
         conn.connect(path)
         conn.sendall(uwsgi_packet(variables))
         response = b""
-        while b"\n" not in response:
+        while b"\r\n\r\n" not in response and b"\n\n" not in response:
             chunk = conn.recv(4096)
             if not chunk:
                 break
             response += chunk
-        return status_of(response)
+        return status_of(response), location_of(response)
     finally:
         conn.close()
 
 
 def ask_http(url, variables, timeout=5.0):
-    """One GET of VARIABLES' path at URL (its scheme, address and port), with their Host header; the HTTP status.
-
-    Redirects are answers too (not followed)."""
+    """One GET of VARIABLES' path at URL (its scheme, address and port), with their Host header; the HTTP
+    status and Location."""
     parts = urllib.parse.urlsplit(url)
     conn = http.client.HTTPConnection(parts.hostname, parts.port or 80, timeout=timeout)
     try:
         conn.request("GET", variables["REQUEST_URI"],
                      headers={"Host": variables["HTTP_HOST"], "X-Forwarded-Proto": variables["HTTP_X_FORWARDED_PROTO"],
                               "User-Agent": variables["HTTP_USER_AGENT"]})
-        return conn.getresponse().status
+        response = conn.getresponse()
+        return response.status, response.getheader("Location", "")
     finally:
         conn.close()
 
 
-def probe(path, variables, wanted, timeout, request=ask, clock=time.monotonic, sleep=time.sleep):
-    """(status, attempts, last error): ask until the status is wanted or TIMEOUT has passed."""
+def probe(target, page, wanted, timeout, request=ask, clock=time.monotonic, sleep=time.sleep):
+    """(status, attempts, last error): ask for PAGE (host, path, scheme) at TARGET until the status at the
+    end of the site's own redirects is wanted or TIMEOUT has passed."""
+    host, path, scheme = page
     deadline, attempts, status, error = clock() + timeout, 0, 0, ""
+
+    def ask_page(hop_path, hop_scheme):
+        return request(target, request_variables(host, hop_path, hop_scheme))
+
     while True:
         attempts += 1
         try:
-            status, error = request(path, variables), ""
+            (status, last), error = final_answer(ask_page, path, scheme, host), ""
+            if last != path:
+                error = "the answer of %s, where %s redirects" % (last, path)
         except (OSError, ValueError) as failure:
             status, error = 0, str(failure)
         if status in wanted or clock() >= deadline:
@@ -253,7 +276,7 @@ def copy_and_probe(params, run, ask_until=probe):
     take them for the serving release's (the newest folder before its own)."""
     copied = copy_static(run, **params["static"]) if params["static"] else False
     target = params["socket"] or params["url"]
-    status, attempts, error = ask_until(target, request_variables(params["host"], params["path"], params["scheme"]),
+    status, attempts, error = ask_until(target, (params["host"], params["path"], params["scheme"]),
                                         params["status"], params["timeout"],
                                         request=ask if params["socket"] else ask_http)
     if status not in params["status"]:
@@ -261,7 +284,8 @@ def copy_and_probe(params, run, ask_until=probe):
             shutil.rmtree(params["static"]["dest"], ignore_errors=True)
         raise NoAnswer("%s (Host %s) did not answer %s within %s s: %s"
                        % (target, params["host"], " or ".join(map(str, params["status"])), params["timeout"],
-                          error or "the last answer was %s" % status))
+                          "the last answer was %s, %s" % (status, error) if status and error
+                          else error or "the last answer was %s" % status))
     return status, attempts, copied
 
 

@@ -1,15 +1,34 @@
-"""Docker HEALTHCHECK: healthy when uWSGI answers below HTTP 500."""
+"""Docker HEALTHCHECK: healthy when the health page answers one of the healthy statuses
+(django_app_health_status) at the end of the site's own redirects: the release gate's rule
+(site_answer.py, the collection's module_utils/site_answer.py), so Docker and the gate agree."""
 
+import http.client
 import os
 import sys
-import urllib.error
-import urllib.request
 
-url = "http://127.0.0.1:%s%s" % (os.environ["DJANGODOCKER_PORT"], os.environ["DJANGODOCKER_HEALTH_PATH"])
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from site_answer import final_answer  # noqa: E402  pylint: disable=wrong-import-position
+
+PORT = int(os.environ["DJANGODOCKER_PORT"])
+HOST = "127.0.0.1:%s" % PORT
+HEALTHY = [int(code) for code in os.environ.get("DJANGODOCKER_HEALTH_STATUS", "200").split(",") if code]
+
+
+def ask(path, scheme):
+    conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=5)
+    try:
+        conn.request("GET", path, headers={"Host": HOST, "X-Forwarded-Proto": scheme,
+                                           "User-Agent": "djangodocker.deploy healthcheck"})
+        response = conn.getresponse()
+        return response.status, response.getheader("Location", "")
+    finally:
+        conn.close()
+
+
 try:
-    status = urllib.request.urlopen(url, timeout=5).status
-except urllib.error.HTTPError as error:
-    status = error.code
-except OSError:
+    status, page = final_answer(ask, os.environ["DJANGODOCKER_HEALTH_PATH"], "http", HOST)
+except (OSError, ValueError) as error:
+    print(error)
     sys.exit(1)
-sys.exit(0 if status < 500 else 1)
+print("%s answered %s" % (page, status))
+sys.exit(0 if status in HEALTHY else 1)

@@ -51,7 +51,7 @@ def test_a_real_unix_socket_round_trip(tmp_path):
 
     thread = threading.Thread(target=answer)
     thread.start()
-    assert module.ask(path, module.request_variables("shop.example", "/", "http")) == 503
+    assert module.ask(path, module.request_variables("shop.example", "/", "http")) == (503, "")
     thread.join()
     server.close()
     assert seen["HTTP_HOST"] == "shop.example" and seen["REQUEST_METHOD"] == "GET"
@@ -64,10 +64,10 @@ def test_probe_retries_until_the_status_is_wanted():
         answer = answers.pop(0)
         if isinstance(answer, Exception):
             raise answer
-        return answer
+        return answer, ""
 
     clock = iter(range(100))
-    status, attempts, error = module.probe("/x.sock", {}, [200], 90, request=request,
+    status, attempts, error = module.probe("/x.sock", ("shop.example", "/", "http"), [200], 90, request=request,
                                            clock=lambda: next(clock), sleep=lambda s: None)
     assert (status, attempts, error) == (200, 3, "")
 
@@ -77,9 +77,29 @@ def test_probe_gives_up_at_the_deadline_with_the_last_error():
         raise ConnectionRefusedError("Connection refused")
 
     clock = iter([0, 1, 2, 3, 4, 5])
-    status, attempts, error = module.probe("/x.sock", {}, [200], 3, request=request,
+    status, attempts, error = module.probe("/x.sock", ("shop.example", "/", "http"), [200], 3, request=request,
                                            clock=lambda: next(clock), sleep=lambda s: None)
     assert status == 0 and attempts == 3 and "refused" in error
+
+
+def test_a_302_to_a_page_that_fails_is_the_failure_not_a_healthy_302():
+    pages = {"/": (302, "/accounts/login/?next=/"), "/accounts/login/": (500, "")}
+    asked = []
+
+    def request(path, variables):
+        asked.append((variables["PATH_INFO"], variables["QUERY_STRING"], variables["HTTP_HOST"]))
+        return pages[variables["PATH_INFO"]]
+
+    clock = iter(range(100))
+    status, attempts, error = module.probe("/x.sock", ("shop.example", "/", "http"), [200, 302], 2, request=request,
+                                           clock=lambda: next(clock), sleep=lambda s: None)
+    assert status == 500 and "the answer of /accounts/login/?next=/, where / redirects" in error
+    assert asked[:2] == [("/", "", "shop.example"), ("/accounts/login/", "next=/", "shop.example")]
+
+
+def test_the_location_is_read_from_the_uwsgi_answer():
+    answer = b"HTTP/1.1 302 Found\r\nContent-Type: text/html\r\nLocation: /login/\r\n\r\n"
+    assert module.location_of(answer) == "/login/" and module.location_of(b"HTTP/1.1 200 OK\r\n\r\n") == ""
 
 
 def test_an_answer_that_is_not_http_is_an_error():
