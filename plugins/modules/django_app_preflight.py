@@ -25,7 +25,7 @@ options:
       - The django_app role's variables the rules read, without the C(django_app_) prefix - C(project_src), C(name),
         C(host_port), C(container_port), C(health_path), C(static_url), C(media_url), C(check_fail_level),
         C(keep_images), C(pip_index_url), C(base_image), C(env), C(image_env), C(uwsgi_requirement), C(wsgi_module),
-        C(uwsgi_options), C(os_packages), C(build_packages), C(apt_mirror_url), C(apt_security_mirror_url), C(mode),
+        C(uwsgi_options), C(os_packages), C(build_packages), C(build_commands), C(apt_mirror_url), C(apt_security_mirror_url), C(mode),
         C(allowed_hosts), C(tls_certificate), C(tls_key), C(max_body_size), C(hsts_seconds), C(database),
         C(database_conn_max_age), C(redis), C(redis_sessions), C(celery_app), C(celery_broker_url),
         C(celery_ready_timeout), C(celery_stop_timeout).

@@ -28,6 +28,8 @@ DATABASES = ("sqlite", "postgresql", "mariadb", "mysql")
 # A path written into the Dockerfile, uwsgi.ini or Nginx: no spaces, quotes, $, backquotes or backslashes.
 PLAIN_PATH = r"/[^\s\"'\\$`]*"
 IDENTIFIER = r"[A-Za-z_][A-Za-z0-9_]*"
+# A manage.py command and its arguments, written into a Dockerfile RUN line: no shell syntax.
+BUILD_COMMAND = r"[a-z][a-z0-9_]*( +[A-Za-z0-9_=.,:/@+-]+)*"
 
 
 def plain(pattern, value):
@@ -177,6 +179,10 @@ def problems(s):
                 if not plain(r"[a-z0-9][a-z0-9+.-]+", package)]
     rule(not packages, "django_app_os_packages and django_app_build_packages must be Debian package names (%s)."
          % ", ".join(map(str, packages)))
+    bad = [command for command in s.get("build_commands", []) if not plain(BUILD_COMMAND, command)
+           or str(command).split()[0] in ("python", "python3", "django-admin", "uv", "poetry")]
+    rule(not bad, "django_app_build_commands are manage.py commands by name (compilemessages, not python manage.py "
+                  "compilemessages) with plain arguments, no shell (%s)." % ", ".join(map(str, bad)))
     for var in ("apt_mirror_url", "apt_security_mirror_url"):
         rule(s[var] == "" or plain(r"https?://[^\s#'\"\\$`]+", s[var]),
              "django_app_%s must be an http(s) URL (%s)." % (var, s[var]))

@@ -39,6 +39,11 @@ def api_uploads(request):
                          "uploads": [{"url": u.file.url, "mime": u.mime} for u in Upload.objects.all()]})
 
 
+def boom(request):
+    """A view that raises: its traceback must reach the container's log."""
+    raise RuntimeError("bookshelf boom: a view that raises")
+
+
 def healthz(request):
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")

@@ -34,16 +34,35 @@ def test_the_production_settings_serve_with_the_image_environment(host):
     assert page.endswith("404") and "Traceback" not in page and "URLconf" not in page
 
 
-def test_hashed_static_files_are_served_with_their_type(host):
+def test_offline_compressed_css_is_served_by_nginx_with_its_type(host):
     page = curl(host, f"{SITE}/")
-    css = re.search(r'href="(/static/shelf/style\.[0-9a-f]{12}\.css)"', page)
-    assert css, page  # WhiteNoise's manifest storage names the file by its content
+    # COMPRESS_OFFLINE: the page names the bundle `manage.py compress` made at build time (without
+    # it, this page fails); the bundle's source is WhiteNoise's hashed copy of style.css.
+    css = re.search(r'href="(/static/CACHE/css/output\.[0-9a-f]{12}\.css)"', page)
+    assert css, page
     headers = curl(host, f"-D - -o /dev/null {SITE}{css.group(1)}")
     assert re.search(r"^HTTP/1\.[01] 200", headers)
     assert re.search(r"^Content-Type: text/css", headers, re.M | re.I)
     # By Nginx (the default mode), cached for a year: the name changes with the content.
     assert re.search(r"^Server: nginx", headers, re.M | re.I)
     assert re.search(r"^Cache-Control: public, max-age=31536000, immutable", headers, re.M | re.I)
+    assert "font-family" in curl(host, f"{SITE}{css.group(1)}")
+
+
+def test_translations_compiled_at_build_are_active_and_gettext_stayed_in_the_build(host):
+    assert "Welcome to the shelf" in curl(host, f"{SITE}/")
+    assert "Bienvenue sur l" in curl(host, f"-H 'Accept-Language: fr' {SITE}/")
+    mo = "/app/shelf/locale/fr/LC_MESSAGES/django.mo"
+    owner = host.check_output(f"docker run --rm --entrypoint stat {image(host)} -c %U {mo}")
+    assert owner == "root"  # the code stays root's and read-only to the app
+    assert host.run(f"docker run --rm --entrypoint sh {image(host)} -c 'command -v msgfmt'").rc != 0
+
+
+def test_a_views_traceback_reaches_docker_logs_despite_the_projects_own_logging(host):
+    # The project's LOGGING sends request errors to mail_admins only (Django's documented example).
+    assert curl(host, f"-o /dev/null -w '%{{http_code}}' {SITE}/boom/") == "500"
+    logs = host.check_output("docker logs --since 2m bookshelf 2>&1")
+    assert "Traceback" in logs and "RuntimeError: bookshelf boom: a view that raises" in logs
 
 
 def test_an_upload_is_typed_by_libmagic_and_served_from_the_data_folder(host):
