@@ -426,8 +426,9 @@ def failure_message(spec, record, failure, logs, restored):
         serving = "The release that served keeps serving%s." % (", Nginx unchanged" if spec.get("front") else "")
     if step == "probe" and spec.get("port"):
         probe = spec["port"]["probe"]
-        text = "Release %s did not become healthy at %s%s within %s s. %s" % (
-            image, probe["url"], probe.get("path", "/"), probe.get("timeout"), serving)
+        said = failure.result.get("msg", "").partition(" s: ")[2]
+        text = "Release %s did not become healthy at %s%s within %s s%s. %s" % (
+            image, probe["url"], probe.get("path", "/"), probe.get("timeout"), " (%s)" % said if said else "", serving)
     else:
         text = "Release %s was not switched on (%s failed: %s). %s" % (
             image, step, " | ".join(output) or "failed", serving)

@@ -309,11 +309,14 @@ def test_a_failure_after_the_switch_puts_nothing_back_and_says_the_new_release_s
 
 
 def test_single_mode_puts_the_previous_release_back_when_the_new_one_is_unhealthy():
-    host = FakeHost(answers={("django_app_probe", ""): fails("did not answer")})
+    host = FakeHost(answers={("django_app_probe", ""): fails(
+        "http://127.0.0.1:80 (Host localhost) did not answer 200 within 15 s: the last answer was 500, the answer of "
+        "/login/, where /healthz redirects")})
     with pytest.raises(pipeline.ReleaseFailed) as failed:
         pipeline.release(host, spec(front=None, port=PORT))
     message = str(failed.value)
-    assert "did not become healthy at http://127.0.0.1:80/healthz within 15 s" in message
+    assert ("did not become healthy at http://127.0.0.1:80/healthz within 15 s (the last answer was 500, the answer "
+            "of /login/, where /healthz redirects)") in message
     assert "the previous release mysite:old is serving again" in message.lower()
     assert host.called("django_app_release", "restore")[0]["switched"] is True
     assert host.called("container_logs")[0]["name"] == "mysite"
