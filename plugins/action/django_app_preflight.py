@@ -57,8 +57,14 @@ class ActionModule(ActionBase):
         except ProjectProblem as problem:
             return dict(result, failed=True, msg=str(problem))
         settings = args["settings"]
+        if settings.get("interface") == "asgi" and not settings.get("asgi_module") and not result["layout"]["asgi"]:
+            return dict(result, failed=True, msg=(
+                "Nothing was changed: django_app_interface asgi needs the project's ASGI application, and it has "
+                "no asgi.py and %s names no ASGI_APPLICATION; set django_app_asgi_module (module:attribute)."
+                % result["layout"]["settings_module"]))
         result["image"] = image_inputs(settings["database"], settings["redis"], settings["uwsgi_requirement"],
-                                       result["layout"]["dependencies"]["mode"])
+                                       result["layout"]["dependencies"]["mode"], settings.get("server", "uwsgi"),
+                                       settings.get("interface", "wsgi"))
         if settings.get("tls_acme") and settings.get("tls_acme_challenge") == "http":
             task_vars = task_vars or {}
             hosts = [task_vars.get("ansible_host") or task_vars.get("inventory_hostname", "")]

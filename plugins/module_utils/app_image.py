@@ -21,14 +21,26 @@ DRIVERS = {
     "mysql": {"modules": ["MySQLdb", "pymysql"], "tools": "mysql.txt"},
 }
 REDIS_DRIVER = {"modules": ["redis"], "tools": "redis.txt"}
+# The application servers besides uWSGI (django_app_server) and the package each needs per
+# interface, installed like a driver: the project's own pin (importable) is kept.
+SERVERS = ("uwsgi", "gunicorn", "granian")
+SERVER_PACKAGES = {
+    ("gunicorn", "wsgi"): {"modules": ["gunicorn"], "tools": "gunicorn.txt"},
+    # Uvicorn's worker for Gunicorn (the maintained uvicorn-worker package; Gunicorn comes with it).
+    ("gunicorn", "asgi"): {"modules": ["uvicorn_worker"], "tools": "uvicorn.txt"},
+    ("granian", "wsgi"): {"modules": ["granian"], "tools": "granian.txt"},
+    ("granian", "asgi"): {"modules": ["granian"], "tools": "granian.txt"},
+}
 
 
-def image_inputs(database, redis, uwsgi_requirement, dependencies_mode):
-    """The image's interface and what it installs: `drivers` (the Dockerfile's checks) and `tools`
-    (the role's hash-pinned files under files/tools: uWSGI unless the user names their own, the
-    drivers, uv or poetry for a project that uses them)."""
-    drivers = ([DRIVERS[database]] if database in DRIVERS else []) + ([REDIS_DRIVER] if redis else [])
-    tools = ([] if uwsgi_requirement else ["uwsgi.txt"]) + [driver["tools"] for driver in drivers]
+def image_inputs(database, redis, uwsgi_requirement, dependencies_mode, server="uwsgi", interface="wsgi"):
+    """The image's interface and what it installs: `drivers` (the Dockerfile's checks: the server's
+    package first when it is not uWSGI) and `tools` (the role's hash-pinned files under files/tools:
+    uWSGI unless the user names their own, the drivers, uv or poetry for a project that uses them)."""
+    drivers = ([SERVER_PACKAGES[(server, interface)]] if (server, interface) in SERVER_PACKAGES else []) + \
+        ([DRIVERS[database]] if database in DRIVERS else []) + ([REDIS_DRIVER] if redis else [])
+    uwsgi = [] if uwsgi_requirement or server != "uwsgi" else ["uwsgi.txt"]
+    tools = uwsgi + [driver["tools"] for driver in drivers]
     if dependencies_mode in ("uv", "poetry"):
         tools.append(dependencies_mode + ".txt")
     return dict(uid=UID, env_mount=ENV_MOUNT, socket_mount=SOCKET_MOUNT, drivers=drivers,

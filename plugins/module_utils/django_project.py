@@ -223,16 +223,33 @@ def identity(project):
     return "git:%s#%s" % (url, "" if where == "." else where)
 
 
+def asgi_modules(project, folder, settings):
+    """The project's ASGI applications as modules (its asgi.py files, importable from manage.py's
+    folder, and the settings module when it names ASGI_APPLICATION, as Channels wants)."""
+    top = os.path.join(project, folder)
+    found = []
+    for root, dirs, files in os.walk(top):
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in ("node_modules", "venv", "env")
+                         and root.count(os.sep) - top.count(os.sep) < 3)
+        if "asgi.py" in files:
+            found.append(".".join(os.path.relpath(os.path.join(root, "asgi"), top).split(os.sep)))
+    path = module_file(project, folder, settings)
+    text = read_text(path) if path else ""
+    return sorted(found) + ([settings + ".ASGI_APPLICATION"] if "ASGI_APPLICATION" in text else [])
+
+
 def describe(project, requirements_file="", wanted_settings=""):
     """Everything the role needs to know about PROJECT, or a ProjectProblem."""
     if not os.path.isdir(project):
         raise ProjectProblem("%s is not a folder on the controller (django_app_project_src)." % project)
     folder = manage_dir(project)
+    settings = settings_module(project, folder, wanted_settings)
     return {
         "manage_dir": folder,
         # Where manage.py is in the image (the project is unpacked at /app).
         "workdir": ("/app/" + folder).rstrip("/"),
-        "settings_module": settings_module(project, folder, wanted_settings),
+        "settings_module": settings,
+        "asgi": asgi_modules(project, folder, settings),
         "dependencies": dependencies(project, requirements_file),
         "identity": identity(project),
     }

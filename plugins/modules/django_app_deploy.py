@@ -100,6 +100,12 @@ options:
         description: Single mode - the container's port.
         type: int
         default: 8000
+      server:
+        description: The application server; what its socket speaks (the probe's protocol) follows from it.
+        type: str
+        choices: [uwsgi, gunicorn, granian]
+        default: uwsgi
+        version_added: 0.11.0
       health:
         description: The health probe.
         type: dict

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 DOCUMENTATION = r"""
 module: django_app_probe
-short_description: Ask a release's uWSGI for a page on its unix socket until it answers
+short_description: Ask a release's server for a page on its unix socket until it answers
 version_added: 0.3.0
 description:
   - Sends a GET request in the uwsgi protocol (the one Nginx's C(uwsgi_pass) speaks) to a
@@ -15,14 +15,15 @@ description:
     it until the HTTP status is one of O(status) or O(timeout) seconds have passed.
   - Redirects that stay on the site (a relative C(Location), or the same host) are followed, up to 5, and the
     last answer is judged, as a visitor gets it (module_utils C(site_answer), the same rule as the image's
-    Docker health check): C(/) redirecting to a login page that fails is a failure. A redirect that leaves
-    the site is the answer.
+    Docker health check), so C(/) redirecting to a login page that fails is a failure. A redirect that
+    leaves the site is the answer.
+  - With O(protocol=http), speaks HTTP on the socket instead (Gunicorn, Granian; Nginx's C(proxy_pass)).
   - So a release is known to answer for the site before Nginx is pointed at it.
   - With O(static), first copies the release's static files out of its container into a folder
     on the host for Nginx (while the release boots, so the copy adds no time to the wait).
-author: djangodocker.deploy developers (!UNKNOWN)
   - With O(url) instead of O(socket), asks an HTTP address on the host the same way (a release that
     publishes its port, single mode).
+author: djangodocker.deploy developers (!UNKNOWN)
 options:
   socket:
     description: Path of the uWSGI socket on the host. One of O(socket) and O(url) is required.
@@ -31,6 +32,12 @@ options:
     description:
       - An C(http://address:port) to ask O(path) at, instead of a uWSGI socket.
     type: str
+  protocol:
+    description: What O(socket) speaks, C(uwsgi) (uWSGI) or C(http) (Gunicorn, Granian).
+    type: str
+    choices: [uwsgi, http]
+    default: uwsgi
+    version_added: 0.11.0
   host:
     description: The C(Host) header (a name the site's C(ALLOWED_HOSTS) holds).
     type: str
@@ -200,7 +207,28 @@ def ask_http(url, variables, timeout=5.0):
     """One GET of VARIABLES' path at URL (its scheme, address and port), with their Host header; the HTTP
     status and Location."""
     parts = urllib.parse.urlsplit(url)
-    conn = http.client.HTTPConnection(parts.hostname, parts.port or 80, timeout=timeout)
+    return get(http.client.HTTPConnection(parts.hostname, parts.port or 80, timeout=timeout), variables)
+
+
+class UnixHTTPConnection(http.client.HTTPConnection):
+    """HTTP on a unix socket (Gunicorn's and Granian's), as Nginx's proxy_pass http://unix: speaks it."""
+
+    def __init__(self, path, timeout):
+        super().__init__("localhost", timeout=timeout)
+        self.path = path
+
+    def connect(self):
+        self.sock = sockets.socket(sockets.AF_UNIX, sockets.SOCK_STREAM)
+        self.sock.settimeout(self.timeout)
+        self.sock.connect(self.path)
+
+
+def ask_unix_http(path, variables, timeout=5.0):
+    """One GET of VARIABLES' path on the unix socket PATH in HTTP; the status and Location."""
+    return get(UnixHTTPConnection(path, timeout), variables)
+
+
+def get(conn, variables):
     try:
         conn.request("GET", variables["REQUEST_URI"],
                      headers={"Host": variables["HTTP_HOST"], "X-Forwarded-Proto": variables["HTTP_X_FORWARDED_PROTO"],
@@ -226,8 +254,8 @@ def probe(target, page, wanted, timeout, request=ask, clock=time.monotonic, slee
             (status, last), error = final_answer(ask_page, path, scheme, host), ""
             if last != path:
                 error = "the answer of %s, where %s redirects" % (last, path)
-        except (OSError, ValueError) as failure:
-            status, error = 0, str(failure)
+        except (OSError, ValueError, http.client.HTTPException) as failure:
+            status, error = 0, str(failure) or failure.__class__.__name__
         if status in wanted or clock() >= deadline:
             return status, attempts, error
         sleep(0.25)
@@ -265,6 +293,13 @@ def copy_static(run, container, source, dest, subdir):
     return True
 
 
+def request_for(params):
+    """How to ask: uwsgi or HTTP on the socket, or HTTP at the URL."""
+    if not params["socket"]:
+        return ask_http
+    return ask_unix_http if params.get("protocol") == "http" else ask
+
+
 class NoAnswer(Exception):
     """The release did not answer as wanted in time; the message says how."""
 
@@ -278,7 +313,7 @@ def copy_and_probe(params, run, ask_until=probe):
     target = params["socket"] or params["url"]
     status, attempts, error = ask_until(target, (params["host"], params["path"], params["scheme"]),
                                         params["status"], params["timeout"],
-                                        request=ask if params["socket"] else ask_http)
+                                        request=request_for(params))
     if status not in params["status"]:
         if copied:
             shutil.rmtree(params["static"]["dest"], ignore_errors=True)
@@ -294,6 +329,7 @@ def main():
         argument_spec=dict(
             socket=dict(type="path"),
             url=dict(type="str"),
+            protocol=dict(type="str", default="uwsgi", choices=["uwsgi", "http"]),
             host=dict(type="str", default="localhost"),
             path=dict(type="str", default="/"),
             scheme=dict(type="str", default="http", choices=["http", "https"]),

@@ -15,6 +15,7 @@ from __future__ import annotations
 import difflib
 import re
 
+from ansible_collections.djangodocker.deploy.plugins.module_utils.app_image import SERVERS
 from ansible_collections.djangodocker.deploy.plugins.plugin_utils.lego_dns_providers import LEGO_VERSION, PROVIDERS
 
 # Set by the deployment, not by django_app_env.
@@ -187,6 +188,22 @@ def problems(s):
         rule(s[var] == "" or plain(r"https?://[^\s#'\"\\$`]+", s[var]),
              "django_app_%s must be an http(s) URL (%s)." % (var, s[var]))
 
+    server, interface = s.get("server", "uwsgi"), s.get("interface", "wsgi")
+    rule(server in SERVERS, "django_app_server must be one of %s (%s)." % (", ".join(SERVERS), server))
+    rule(interface in ("wsgi", "asgi"), "django_app_interface must be wsgi or asgi (%s)." % interface)
+    rule(not (interface == "asgi" and server == "uwsgi"),
+         "uWSGI serves WSGI only: django_app_interface asgi needs django_app_server granian or gunicorn (with "
+         "Uvicorn's worker).")
+    rule(server == "uwsgi" or s["mode"] == "nginx",
+         "django_app_server %s needs django_app_mode nginx: Nginx serves the static and media files (in single mode "
+         "uWSGI does)." % server)
+    rule(int(s.get("workers", 0)) >= 0, "django_app_workers must be 0 (from the host's CPUs) or more (%s)."
+         % s.get("workers"))
+    bad = [path for path in s.get("websocket_paths", []) if not plain(PLAIN_PATH + "/", path)]
+    rule(not bad, "django_app_websocket_paths must start and end with /, without spaces, quotes, $ or backslashes (%s)."
+         % ", ".join(map(str, bad)))
+    rule(s.get("asgi_module", "") == "" or plain(r"[A-Za-z_][\w.]*(:[A-Za-z_]\w*)?", s["asgi_module"]),
+         "django_app_asgi_module must be module:attribute (%s)." % s.get("asgi_module"))
     rule(s["mode"] in ("nginx", "single"), "django_app_mode must be nginx or single (%s)." % s["mode"])
     if s["mode"] == "nginx":
         names = list(s["allowed_hosts"])

@@ -214,6 +214,7 @@ def front_probe(app, args, socket, tag, container):
     health = app["health"]
     dirs = args["site"]["dirs"]
     return dict(socket="%s/%s.sock" % (dirs["run"], socket), host=probe_host(app), path=health["path"],
+                protocol="uwsgi" if app.get("server", "uwsgi") == "uwsgi" else "http",
                 scheme="https" if app["tls"] else "http", status=health["status"], timeout=health["timeout"],
                 static=dict(container=container, dest="%s/%s" % (dirs["static"], tag), subdir=app["static_url"]))
 

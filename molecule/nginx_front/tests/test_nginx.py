@@ -3,6 +3,8 @@
 import os
 import re
 
+import pytest
+
 import testinfra.utils.ansible_runner
 
 testinfra_hosts = testinfra.utils.ansible_runner.AnsibleRunner(
@@ -92,7 +94,7 @@ def test_uploaded_html_runs_no_script_and_https_sites_keep_hsts_on_files(host):
 
 
 def test_apps_publish_no_port_and_speak_on_their_sockets(host):
-    for app in ("alpha", "beta"):
+    for app in ("alpha", "beta", "gamma"):
         assert host.check_output(f"docker port {app}") == ""
         hostname = host.check_output(f"docker inspect -f '{{{{.Config.Hostname}}}}' {app}")
         socket = f"/srv/nginx/sites/{app}/run/{hostname}.sock"
@@ -103,13 +105,16 @@ def test_apps_publish_no_port_and_speak_on_their_sockets(host):
             host.file(f"/srv/nginx/conf.d/site-{app}.conf").content_string
 
 
-def test_no_other_local_user_can_speak_uwsgi_to_an_app(host):
-    # The socket folder is the app's and Nginx's worker's group (setgid), 2750; the sockets 0660.
-    run = host.file("/srv/nginx/sites/alpha/run")
+@pytest.mark.parametrize("app, server", [("alpha", "uwsgi"), ("beta", "gunicorn"), ("gamma", "granian")])
+def test_no_other_local_user_can_speak_to_an_app_whatever_its_server(host, app, server):
+    # The socket folder is the app's and Nginx's worker's group (setgid), 2750; the socket
+    # writable by that group (uWSGI and Granian 0660; Gunicorn 0770 by its umask), nothing for others.
+    assert server in host.check_output(f"docker top {app} -o args")
+    run = host.file(f"/srv/nginx/sites/{app}/run")
     assert run.mode == 0o2750 and run.uid == 10001 and run.gid == 101
-    hostname = host.check_output("docker inspect -f '{{.Config.Hostname}}' alpha")
-    socket = f"/srv/nginx/sites/alpha/run/{hostname}.sock"
-    assert host.file(socket).mode == 0o660 and host.file(socket).gid == 101
+    hostname = host.check_output(f"docker inspect -f '{{{{.Config.Hostname}}}}' {app}")
+    socket = f"/srv/nginx/sites/{app}/run/{hostname}.sock"
+    assert host.file(socket).mode & 0o067 == 0o060 and host.file(socket).gid == 101
     connect = f"python3 -c 'import socket; socket.socket(socket.AF_UNIX).connect(\"{socket}\")'"
     denied = host.run(f"setpriv --reuid 65534 --regid 65534 --clear-groups {connect}")
     assert denied.rc != 0 and "Permission denied" in denied.stderr

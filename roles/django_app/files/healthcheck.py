@@ -4,6 +4,7 @@
 
 import http.client
 import os
+import socket
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -12,10 +13,19 @@ from site_answer import final_answer  # noqa: E402  pylint: disable=wrong-import
 PORT = int(os.environ["DJANGODOCKER_PORT"])
 HOST = "127.0.0.1:%s" % PORT
 HEALTHY = [int(code) for code in os.environ.get("DJANGODOCKER_HEALTH_STATUS", "200").split(",") if code]
+# A server that listens on its unix socket only (Granian): asked there.
+SOCKET = os.environ.get("DJANGODOCKER_HEALTH_SOCKET", "").replace("{hostname}", socket.gethostname())
+
+
+class UnixConnection(http.client.HTTPConnection):
+    def connect(self):
+        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        self.sock.settimeout(self.timeout)
+        self.sock.connect(SOCKET)
 
 
 def ask(path, scheme):
-    conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=5)
+    conn = UnixConnection("localhost", timeout=5) if SOCKET else http.client.HTTPConnection("127.0.0.1", PORT, timeout=5)
     try:
         conn.request("GET", path, headers={"Host": HOST, "X-Forwarded-Proto": scheme,
                                            "User-Agent": "djangodocker.deploy healthcheck"})

@@ -2,7 +2,6 @@
 a view's traceback reaches `docker logs` whatever LOGGING the project has."""
 
 import importlib.util
-import io
 import logging
 import logging.config
 import os

@@ -28,6 +28,17 @@ def test_a_startproject_layout(tmp_path):
                                      "files": {"deps/requirements.txt": "Django>=5.2\n"}}
 
 
+def test_the_projects_asgi_applications_are_found(tmp_path):
+    project = write(tmp_path, {"manage.py": MANAGE % "mysite.settings", "mysite/settings.py": "",
+                               "mysite/asgi.py": "", ".venv/lib/x/asgi.py": "", "requirements.txt": "Django\n"})
+    assert dp.describe(project)["asgi"] == ["mysite.asgi"]
+    channels = write(tmp_path / "c", {"manage.py": MANAGE % "site.settings", "requirements.txt": "Django\n",
+                                      "site/settings.py": "ASGI_APPLICATION = 'site.routing.application'\n"})
+    assert dp.describe(channels)["asgi"] == ["site.settings.ASGI_APPLICATION"]
+    assert dp.describe(write(tmp_path / "w", {"manage.py": MANAGE % "w.settings", "w/settings.py": "",
+                                              "requirements.txt": "Django\n"}))["asgi"] == []
+
+
 def test_a_settings_package_chosen_by_variable_over_the_dev_one_manage_py_names(tmp_path):
     project = write(tmp_path, {"manage.py": MANAGE % "config.settings.local", "config/__init__.py": "",
                                "config/settings/__init__.py": "", "config/settings/base.py": "",

@@ -57,6 +57,34 @@ def test_a_real_unix_socket_round_trip(tmp_path):
     assert seen["HTTP_HOST"] == "shop.example" and seen["REQUEST_METHOD"] == "GET"
 
 
+def test_http_on_a_unix_socket_as_gunicorn_and_granian_speak_it(tmp_path):
+    path = str(tmp_path / "app.sock")
+    server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    server.bind(path)
+    server.listen(1)
+    seen = []
+
+    def answer():
+        conn, dummy = server.accept()
+        request = b""
+        while b"\r\n\r\n" not in request:
+            request += conn.recv(4096)
+        seen.append(request.decode())
+        conn.sendall(b"HTTP/1.1 302 Found\r\nLocation: /login/\r\nContent-Length: 0\r\n\r\n")
+        conn.close()
+
+    thread = threading.Thread(target=answer)
+    thread.start()
+    params = {"socket": path, "url": None, "protocol": "http"}
+    assert module.request_for(params) is module.ask_unix_http
+    assert module.ask_unix_http(path, module.request_variables("shop.example", "/?a=1", "https")) == (302, "/login/")
+    thread.join()
+    server.close()
+    assert seen[0].startswith("GET /?a=1 HTTP/1.1\r\n") and "Host: shop.example\r\n" in seen[0]
+    assert "X-Forwarded-Proto: https\r\n" in seen[0]
+    assert module.request_for(dict(params, protocol="uwsgi")) is module.ask
+
+
 def test_probe_retries_until_the_status_is_wanted():
     answers = [OSError("No such file or directory"), 503, 200]
 

@@ -50,6 +50,12 @@ def test_good_settings_have_no_problem():
     ({"uwsgi_options": {"Bad Key": 1}}, "django_app_uwsgi_options"),
     ({"os_packages": ["libpq5 && rm"]}, "django_app_os_packages"),
     ({"build_commands": ["compress; curl x"]}, "django_app_build_commands"),
+    ({"server": "daphne"}, "django_app_server must be one of uwsgi, gunicorn, granian"),
+    ({"interface": "asgi"}, "uWSGI serves WSGI only"),
+    ({"server": "granian", "mode": "single"}, "needs django_app_mode nginx"),
+    ({"server": "gunicorn", "workers": -1}, "django_app_workers"),
+    ({"websocket_paths": ["ws"]}, "django_app_websocket_paths"),
+    ({"asgi_module": "my app:application"}, "django_app_asgi_module"),
     ({"build_commands": ["python manage.py compress"]}, "django_app_build_commands"),
     ({"apt_mirror_url": "ftp://x"}, "django_app_apt_mirror_url"),
     ({"mode": "cluster"}, "django_app_mode"),
@@ -96,6 +102,20 @@ def test_the_image_installs_the_drivers_and_pinned_tools_the_settings_need():
     full = image_inputs("mariadb", True, "uwsgi==2.0.28", "uv")
     assert full["tools"] == ["tools/mysql.txt", "tools/redis.txt", "tools/uv.txt"]
     assert [d["modules"][0] for d in full["drivers"]] == ["MySQLdb", "redis"]
+
+
+@pytest.mark.parametrize("server, interface, tools, module", [
+    ("gunicorn", "wsgi", "tools/gunicorn.txt", "gunicorn"),
+    ("gunicorn", "asgi", "tools/uvicorn.txt", "uvicorn_worker"),
+    ("granian", "wsgi", "tools/granian.txt", "granian"),
+    ("granian", "asgi", "tools/granian.txt", "granian"),
+])
+def test_another_server_replaces_uwsgi_and_a_projects_own_pin_of_it_is_kept(server, interface, tools, module):
+    from ansible_collections.djangodocker.deploy.plugins.module_utils.app_image import image_inputs
+    found = image_inputs("postgresql", False, "", "requirements", server, interface)
+    assert found["tools"] == [tools, "tools/postgresql.txt"]
+    # Installed like a driver: only when the project's requirements did not bring it.
+    assert found["drivers"][0]["modules"] == [module]
 
 
 ACME = {"tls_acme": True, "tls_acme_email": "ops@example.com", "tls_acme_names": ["example.com", "www.example.com"],

@@ -45,6 +45,12 @@ def test_an_nginx_release_starts_beside_the_serving_one_on_its_own_socket_and_is
     assert probe["static"] == {"container": "mysite-next", "dest": DIRS["static"] + "/new", "subdir": "/static/"}
     assert spec["front"]["site"] == PLAN and spec["port"] is None
     assert spec["lock"] == {"path": ROOT + "/deploy.lock", "holder": "me run 1", "timeout": 600}
+    assert probe["protocol"] == "uwsgi"
+
+
+def test_gunicorn_and_granian_are_probed_in_http_on_their_socket():
+    for server in ("gunicorn", "granian"):
+        assert compose(args(app={"server": server}))["front"]["probe"]["protocol"] == "http"
 
 
 def test_the_environment_file_is_a_read_only_mount_and_its_checksum_a_label_never_the_containers_env():
