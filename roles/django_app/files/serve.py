@@ -23,7 +23,8 @@ def workers(config, cpus):
 
 def argv(config, hostname, cpus):
     """The server's command line. CONFIG: server.json; the socket (Nginx mode) is
-    <socket_dir>/<hostname>.sock, group-writable for Nginx's worker (the folder keeps others out)."""
+    <socket_dir>/<hostname>.sock, which Nginx's worker must be able to write: the folder (2750, its
+    group Nginx's worker's, setgid) keeps every other user out."""
     app = config["asgi_app"] if config["interface"] == "asgi" else config["wsgi_app"]
     sock = "%s/%s.sock" % (config["socket_dir"], hostname) if config["socket_dir"] else ""
     count = str(workers(config, cpus))
@@ -38,8 +39,10 @@ def argv(config, hostname, cpus):
             # Recycled one at a time (the jitter): uWSGI's max-requests and delta.
             args += ["--max-requests", "5000", "--max-requests-jitter", "1000"]
         if sock:
-            # The health check asks the port, inside the container only.
-            args += ["--bind", "unix:" + sock, "--umask", "007", "--bind", "127.0.0.1:%s" % config["port"]]
+            # Gunicorn gives its socket its own group (not the folder's, Nginx's): writable by all,
+            # which only Nginx's worker reaches through the folder. The health check asks the port,
+            # inside the container only.
+            args += ["--bind", "unix:" + sock, "--umask", "000", "--bind", "127.0.0.1:%s" % config["port"]]
         else:
             args += ["--bind", "0.0.0.0:%s" % config["port"]]
         return args + [app]
