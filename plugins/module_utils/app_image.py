@@ -25,11 +25,11 @@ REDIS_DRIVER = {"modules": ["redis"], "tools": "redis.txt"}
 # interface, installed like a driver: the project's own pin (importable) is kept.
 SERVERS = ("uwsgi", "gunicorn", "granian")
 SERVER_PACKAGES = {
-    ("gunicorn", "wsgi"): {"modules": ["gunicorn"], "tools": "gunicorn.txt"},
+    ("gunicorn", "wsgi"): {"modules": ["gunicorn"], "tools": "gunicorn.txt", "project": "gunicorn"},
     # Uvicorn's worker for Gunicorn (the maintained uvicorn-worker package; Gunicorn comes with it).
-    ("gunicorn", "asgi"): {"modules": ["uvicorn_worker"], "tools": "uvicorn.txt"},
-    ("granian", "wsgi"): {"modules": ["granian"], "tools": "granian.txt"},
-    ("granian", "asgi"): {"modules": ["granian"], "tools": "granian.txt"},
+    ("gunicorn", "asgi"): {"modules": ["uvicorn_worker"], "tools": "uvicorn.txt", "project": "uvicorn-worker"},
+    ("granian", "wsgi"): {"modules": ["granian"], "tools": "granian.txt", "project": "granian"},
+    ("granian", "asgi"): {"modules": ["granian"], "tools": "granian.txt", "project": "granian"},
 }
 
 

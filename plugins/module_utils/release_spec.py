@@ -22,6 +22,7 @@ APP_OPTIONS = dict(
     host_port=dict(type="int", default=80),
     container_port=dict(type="int", default=8000),
     server=dict(type="str", choices=["uwsgi", "gunicorn", "granian"], default="uwsgi"),
+    interface=dict(type="str", choices=["wsgi", "asgi"], default="wsgi"),
     health=dict(type="dict", required=True, options=dict(
         path=dict(type="str", required=True),
         status=dict(type="list", elements="int", required=True),

@@ -106,6 +106,12 @@ options:
         choices: [uwsgi, gunicorn, granian]
         default: uwsgi
         version_added: 0.11.0
+      interface:
+        description: C(wsgi) or C(asgi); with O(app.server), the package the PyPI index must have.
+        type: str
+        choices: [wsgi, asgi]
+        default: wsgi
+        version_added: 0.11.0
       health:
         description: The health probe.
         type: dict

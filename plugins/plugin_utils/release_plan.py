@@ -15,7 +15,8 @@ from __future__ import annotations
 
 import re
 
-from ansible_collections.djangodocker.deploy.plugins.module_utils.app_image import ENV_MOUNT, SOCKET_MOUNT, UID
+from ansible_collections.djangodocker.deploy.plugins.module_utils.app_image import (
+    ENV_MOUNT, SERVER_PACKAGES, SOCKET_MOUNT, UID)
 from ansible_collections.djangodocker.deploy.plugins.module_utils.app_paths import app_paths
 
 APP_LABEL = "djangodocker.deploy.app"
@@ -162,9 +163,13 @@ def retire_policy(app, args):
 
 
 def mirrors(app):
-    """What the build needs to reach, asked for from the host before it starts: the PyPI index, and the
-    Debian mirror when the image gets OS packages."""
-    found = [dict(name="PyPI index", url=app["pip_index_url"].rstrip("/") + "/django/")]
+    """What the build needs to reach, asked for from the host before it starts: the PyPI index (for Django,
+    and the application server when it is not uWSGI), and the Debian mirror when the image gets OS packages."""
+    index = app["pip_index_url"].rstrip("/")
+    found = [dict(name="PyPI index", url=index + "/django/")]
+    server = SERVER_PACKAGES.get((app.get("server", "uwsgi"), app.get("interface", "wsgi")))
+    if server:
+        found.append(dict(name="PyPI index's %s" % server["project"], url="%s/%s/" % (index, server["project"])))
     if app["os_packages"] and app["apt_mirror_url"]:
         found.append(dict(name="Debian mirror", url=app["apt_mirror_url"].rstrip("/") + "/"))
     return found

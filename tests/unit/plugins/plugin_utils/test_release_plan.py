@@ -118,6 +118,13 @@ def test_the_build_asks_the_mirrors_it_needs_and_sends_only_what_the_host_lacks(
     assert len(compose(args(app={"apt_mirror_url": "https://m/debian"}))["build"]["context"]["mirrors"]) == 1
 
 
+def test_the_pypi_index_is_asked_for_the_application_server_before_the_build():
+    asked = compose(args(app={"server": "gunicorn", "interface": "asgi"}))["build"]["context"]["mirrors"]
+    assert asked[1] == {"name": "PyPI index's uvicorn-worker",
+                        "url": "https://mirrors.example/pypi/simple/uvicorn-worker/"}
+    assert compose(args(app={"server": "granian"}))["build"]["context"]["mirrors"][1]["url"].endswith("/granian/")
+
+
 def test_the_checks_run_with_the_chosen_level_and_a_move_loads_its_fixture():
     migrate = compose(args(app={"check_fail_level": "WARNING"}, load_fixture="/data/x.json"))["migrate"]
     assert migrate["plan_command"][-2:] == ["--deploy", "WARNING"] and migrate["load_fixture"] == "/data/x.json"
