@@ -73,3 +73,24 @@ def test_a_key_that_is_not_a_key_fails_without_quoting_it(tmp_path):
     result = action({"settings": GOOD, "project": project(tmp_path), "tls": tls}).run(task_vars={})
     assert result["failed"] and "not an unencrypted PEM private key" in result["msg"]
     assert "SECRET-KEY-MATERIAL" not in str(result)
+
+
+def test_asgi_without_an_asgi_application_fails_before_anything_changes(tmp_path):
+    asgi = dict(GOOD, server="granian", interface="asgi")
+    result = action({"settings": asgi, "project": project(tmp_path)}).run(task_vars={})
+    assert result["failed"] and "no asgi.py and mysite.settings names no ASGI_APPLICATION" in result["msg"]
+    (tmp_path / "mysite" / "asgi.py").write_text("application = None\n")
+    found = action({"settings": asgi, "project": project(tmp_path)}).run(task_vars={})
+    assert not found.get("failed") and found["image"]["tools"] == ["tools/granian.txt"]
+    named = action({"settings": dict(asgi, asgi_module="mysite.other:app"), "project": str(tmp_path)}).run(task_vars={})
+    assert not named.get("failed")
+
+
+def test_an_http01_name_that_does_not_lead_to_the_host_is_a_warning(tmp_path):
+    acme = dict(GOOD, tls_acme=True, tls_acme_challenge="http", tls_acme_names=["nowhere.invalid"],
+                tls_acme_email="ops@example.com", tls_acme_directory="https://ca.example/dir",
+                tls_acme_dns_provider="", tls_acme_dns_credential_names=[], tls_acme_renew_days=0,
+                tls_acme_dns_propagation_wait=0)
+    result = action({"settings": acme, "project": project(tmp_path)}).run(task_vars={"inventory_hostname": "vm1"})
+    assert not result.get("failed"), result
+    assert result["warnings"][0].startswith("nowhere.invalid does not resolve")
