@@ -11,10 +11,25 @@ that leaves the site (another host, an SSO) is the answer itself.
 
 from __future__ import annotations
 
+import http.client
+import socket
 from urllib.parse import urljoin, urlsplit
 
 REDIRECTS = (301, 302, 303, 307, 308)
 MAX_REDIRECTS = 5
+
+
+class UnixHTTPConnection(http.client.HTTPConnection):
+    """HTTP on a unix socket (Gunicorn's and Granian's), as Nginx's proxy_pass http://unix: speaks it."""
+
+    def __init__(self, path, timeout):
+        super().__init__("localhost", timeout=timeout)
+        self.path = path
+
+    def connect(self):
+        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        self.sock.settimeout(self.timeout)
+        self.sock.connect(self.path)
 
 
 def next_hop(status, location, host, scheme, path):

@@ -137,7 +137,7 @@ import time
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.djangodocker.deploy.plugins.module_utils.docker_cli import Docker
-from ansible_collections.djangodocker.deploy.plugins.module_utils.site_answer import final_answer
+from ansible_collections.djangodocker.deploy.plugins.module_utils.site_answer import UnixHTTPConnection, final_answer
 
 
 def uwsgi_packet(variables):
@@ -208,19 +208,6 @@ def ask_http(url, variables, timeout=5.0):
     status and Location."""
     parts = urllib.parse.urlsplit(url)
     return get(http.client.HTTPConnection(parts.hostname, parts.port or 80, timeout=timeout), variables)
-
-
-class UnixHTTPConnection(http.client.HTTPConnection):
-    """HTTP on a unix socket (Gunicorn's and Granian's), as Nginx's proxy_pass http://unix: speaks it."""
-
-    def __init__(self, path, timeout):
-        super().__init__("localhost", timeout=timeout)
-        self.path = path
-
-    def connect(self):
-        self.sock = sockets.socket(sockets.AF_UNIX, sockets.SOCK_STREAM)
-        self.sock.settimeout(self.timeout)
-        self.sock.connect(self.path)
 
 
 def ask_unix_http(path, variables, timeout=5.0):

@@ -8,7 +8,7 @@ import socket
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from site_answer import final_answer  # noqa: E402  pylint: disable=wrong-import-position
+from site_answer import UnixHTTPConnection, final_answer  # noqa: E402  pylint: disable=wrong-import-position
 
 PORT = int(os.environ["DJANGODOCKER_PORT"])
 HOST = "127.0.0.1:%s" % PORT
@@ -17,15 +17,8 @@ HEALTHY = [int(code) for code in os.environ.get("DJANGODOCKER_HEALTH_STATUS", "2
 SOCKET = os.environ.get("DJANGODOCKER_HEALTH_SOCKET", "").replace("{hostname}", socket.gethostname())
 
 
-class UnixConnection(http.client.HTTPConnection):
-    def connect(self):
-        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        self.sock.settimeout(self.timeout)
-        self.sock.connect(SOCKET)
-
-
 def ask(path, scheme):
-    conn = UnixConnection("localhost", timeout=5) if SOCKET else http.client.HTTPConnection("127.0.0.1", PORT, timeout=5)
+    conn = UnixHTTPConnection(SOCKET, 5) if SOCKET else http.client.HTTPConnection("127.0.0.1", PORT, timeout=5)
     try:
         conn.request("GET", path, headers={"Host": HOST, "X-Forwarded-Proto": scheme,
                                            "User-Agent": "djangodocker.deploy healthcheck"})
