@@ -29,6 +29,8 @@ DATABASES = ("sqlite", "postgresql", "mariadb", "mysql")
 # A path written into the Dockerfile, uwsgi.ini or Nginx: no spaces, quotes, $, backquotes or backslashes.
 PLAIN_PATH = r"/[^\s\"'\\$`]*"
 IDENTIFIER = r"[A-Za-z_][A-Za-z0-9_]*"
+# A WSGI or ASGI application as module:attribute (the attribute optional).
+APPLICATION = r"[A-Za-z_][\w.]*(:[A-Za-z_]\w*)?"
 # A manage.py command and its arguments, written into a Dockerfile RUN line: no shell syntax.
 BUILD_COMMAND = r"[a-z][a-z0-9_]*( +[A-Za-z0-9_=.,:/@+-]+)*"
 
@@ -169,7 +171,7 @@ def problems(s):
     rule(plain(r"[a-z0-9][a-z0-9._/:@-]*", base), "django_app_base_image must be an image reference (%s)." % base)
     rule(plain(r"[A-Za-z0-9_.\[\]<>=!~,-]*", s["uwsgi_requirement"]),
          "django_app_uwsgi_requirement must be a requirement without spaces or quotes (%s)." % s["uwsgi_requirement"])
-    rule(s["wsgi_module"] == "" or plain(r"[A-Za-z_][\w.]*(:[A-Za-z_]\w*)?", s["wsgi_module"]),
+    rule(s["wsgi_module"] == "" or plain(APPLICATION, s["wsgi_module"]),
          "django_app_wsgi_module must be module:attribute (%s)." % s["wsgi_module"])
     options = s["uwsgi_options"]
     bad = [key for key in options if not plain(r"[a-z0-9][a-z0-9-]*", key)] + \
@@ -202,7 +204,7 @@ def problems(s):
     bad = [path for path in s.get("websocket_paths", []) if not plain(PLAIN_PATH + "/", path)]
     rule(not bad, "django_app_websocket_paths must start and end with /, without spaces, quotes, $ or backslashes (%s)."
          % ", ".join(map(str, bad)))
-    rule(s.get("asgi_module", "") == "" or plain(r"[A-Za-z_][\w.]*(:[A-Za-z_]\w*)?", s["asgi_module"]),
+    rule(s.get("asgi_module", "") == "" or plain(APPLICATION, s["asgi_module"]),
          "django_app_asgi_module must be module:attribute (%s)." % s.get("asgi_module"))
     rule(s["mode"] in ("nginx", "single"), "django_app_mode must be nginx or single (%s)." % s["mode"])
     if s["mode"] == "nginx":
