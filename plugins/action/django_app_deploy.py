@@ -103,6 +103,9 @@ class ActionModule(ContextSender, ActionBase):
                 result["site"] = site_view(spec, result)
             elif spec["state"] == "serving":
                 result.update(keep_serving(host, spec))
+                if result.get("restarted"):
+                    result.setdefault("warnings", []).append(
+                        "The serving release %s was unhealthy; restarted once, it answers again." % spec["image"])
             else:
                 result.update(release(host, spec))
         except ReleaseFailed as failure:

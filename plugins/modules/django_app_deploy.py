@@ -38,9 +38,9 @@ options:
       - V(released) carries out a release.
       - V(check) compares the wanted release (the container O(app) and O(host) make, image C(<name>:<tag>)) with the
         serving container in check mode and returns RV(release_needed), RV(serving) and RV(next_socket); nothing changes.
-      - V(serving) is a run with nothing to release - the serving release's static files are on the host for Nginx
-        (copied again from its container when they went; O(serving)), its Celery worker runs and answers, beat runs,
-        nothing else of the app's Celery.
+      - V(serving) is a run with nothing to release - the serving release answers (restarted once when it was
+        unhealthy, see O(serving)), its static files are on the host for Nginx (copied again from its container when
+        they went), its Celery worker runs and answers, beat runs, nothing else of the app's Celery.
     type: str
     choices: [released, check, serving]
     default: released
@@ -286,7 +286,10 @@ options:
     type: str
     default: ""
   serving:
-    description: O(state=serving) in Nginx mode - the serving release (C(tag), C(hostname)) as O(state=check) returned it.
+    description:
+      - O(state=serving) - the serving release (C(tag), C(hostname), C(unhealthy)) as O(state=check) returned it.
+      - When C(unhealthy), the serving container is restarted once and must then answer the release's probe; otherwise
+        the run fails naming it, with its last log lines.
     type: dict
     default: {}
   context_files:
@@ -345,6 +348,10 @@ plan:
   returned: always
   type: list
   elements: str
+restarted:
+  description: With O(state=serving), whether the serving release was restarted (it was unhealthy).
+  returned: state=serving
+  type: bool
 steps:
   description: The steps that were carried out, in order.
   returned: always
@@ -353,11 +360,14 @@ steps:
 release_needed:
   description:
     - With O(state=check), whether the wanted release is not the one running as wanted (new image, other
-      settings, stopped), or the serving container is unhealthy or restarting.
+      settings, stopped). An unhealthy or restarting container of the wanted release needs no release (the same
+      image again would not fix it); RV(serving) says C(unhealthy).
   returned: state=check
   type: bool
 serving:
-  description: With O(state=check), the serving container's C(id), C(hostname), C(image) and C(tag); empty when none.
+  description:
+    - With O(state=check), the serving container's C(id), C(hostname), C(image), C(tag) and C(unhealthy) (the wanted
+      release, but Docker finds it unhealthy or it restarts); empty when none.
   returned: state=check
   type: dict
 next_socket:

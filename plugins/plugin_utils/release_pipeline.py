@@ -87,11 +87,15 @@ def check(host, spec):
                             dict(changed=False, failed_step="check"))
     container = result.get("container") or {}
     state = container.get("State") or {}
-    needed = (bool(result.get("changed")) or (state.get("Health") or {}).get("Status") == "unhealthy"
-              or bool(state.get("Restarting")))
+    needed = bool(result.get("changed"))
     config = container.get("Config") or {}
     serving = dict(id=container["Id"], hostname=config.get("Hostname", ""), image=config.get("Image", ""),
                    tag=config.get("Image", "").rsplit(":", 1)[-1]) if container.get("Id") else {}
+    if serving:
+        # The wanted release, unhealthy or restarting: the same image again would not fix it, a restart may
+        # (keep_serving restarts it once; it fails naming it when that did not help).
+        serving["unhealthy"] = not needed and ((state.get("Health") or {}).get("Status") == "unhealthy"
+                                               or bool(state.get("Restarting")))
     return dict(changed=False, release_needed=needed, serving=serving,
                 next_socket=next_socket(spec, serving.get("hostname", "")))
 
@@ -265,19 +269,43 @@ def keep_workers(host, spec):
 
 
 def keep_serving(host, spec):
-    """A run with nothing to release: the serving release's static files are on the host for Nginx (copied again
-    from it when they went), and its Celery worker and beat run (keep_workers)."""
-    changed = False
+    """A run with nothing to release: the serving release answers (restarted once when it was unhealthy), its
+    static files are on the host for Nginx (copied again from it when they went), and its Celery worker and
+    beat run (keep_workers)."""
+    changed = restart_serving(host, spec) if spec.get("restart") else False
     if spec.get("serving_static"):
         probed = host.call("djangodocker.deploy.django_app_probe", spec["serving_static"])
         if probed.get("failed"):
             raise ReleaseFailed("The serving release %s: %s" % (spec["image"], probed.get("msg", "failed")),
                                 dict(changed=False, failed_step="static files"))
         changed = bool(probed.get("changed"))
+    steps = (["restart"] if spec.get("restart") else []) + (["static files"] if spec.get("serving_static") else [])
     if not spec.get("celery"):
-        return dict(changed=changed, image=spec["image"], steps=["static files"] if spec.get("serving_static") else [])
+        return dict(changed=changed, image=spec["image"], steps=steps, restarted=bool(spec.get("restart")))
     kept = keep_workers(host, spec)
-    return dict(kept, changed=changed or kept["changed"])
+    return dict(kept, changed=changed or kept["changed"], steps=steps + kept["steps"],
+                restarted=bool(spec.get("restart")))
+
+
+def restart_serving(host, spec):
+    """The serving release was unhealthy: restarted once, it must answer like a new release (the same probe);
+    otherwise the run fails naming it, with its last log lines (a restart does not fix a broken page)."""
+    name, probe = spec["name"], spec["restart"]
+    restarted = host.call("community.docker.docker_container", dict(name=name, state="started", restart=True))
+    if restarted.get("failed"):
+        raise ReleaseFailed("The serving release %s was unhealthy and could not be restarted: %s"
+                            % (spec["image"], restarted.get("msg", "failed")), dict(changed=False, failed_step="restart"))
+    if spec["check_mode"]:
+        return True
+    probed = host.call("djangodocker.deploy.django_app_probe", probe)
+    if probed.get("failed"):
+        logs = container_logs(host, name)
+        raise ReleaseFailed(
+            "The serving release %s (container %s) was unhealthy and still is after a restart (%s); a restart does"
+            " not fix a broken page: release a fixed version, or go back with rollback.yml.%s"
+            % (spec["image"], name, probed.get("msg", "failed"), (" Last log lines: " + " | ".join(logs)) if logs else ""),
+            dict(changed=True, failed_step="restart"))
+    return True
 
 
 def settle_workers(host, record, spec):

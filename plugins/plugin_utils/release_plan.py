@@ -43,7 +43,7 @@ def compose(args, check_mode=False, holder=""):
         build=build_spec(app, args) if building else None,
         migrate=migrate_spec(app, args) if building else None,
         backup=backup_spec(app, args) if building and not check_mode else None,
-        front=None, port=None, serving_static=None, static_on_host=list(args["host"].get("static_releases") or []),
+        front=None, port=None, serving_static=None, restart=None, static_on_host=list(args["host"].get("static_releases") or []),
     )
     if nginx and not check_mode and args["state"] == "released":
         spec["front"] = dict(probe=front_probe(app, args, socket=args["next_socket"], tag=tag,
@@ -56,6 +56,10 @@ def compose(args, check_mode=False, holder=""):
         # The serving release's static folder went (by hand, or a rescue): copied again from it.
         spec["serving_static"] = front_probe(app, args, socket=args["serving"]["hostname"],
                                              tag=args["serving"]["tag"], container=name)
+    if args["state"] == "serving" and args["serving"].get("unhealthy"):
+        # Restarted, it keeps its hostname (its socket's name) and must answer the release's probe.
+        spec["restart"] = (front_probe(app, args, socket=args["serving"]["hostname"], tag=args["serving"]["tag"],
+                                       container=name, static=False) if nginx else port_probe(app))
     return spec
 
 
@@ -213,15 +217,16 @@ def probe_host(app):
     return next((name for name in app["server_names"] if not re.match(r"[.*]", name)), "localhost")
 
 
-def front_probe(app, args, socket, tag, container):
+def front_probe(app, args, socket, tag, container, static=True):
     """Nginx mode: the release must answer for the site on its own socket (its static files copied for Nginx
-    while it boots)."""
+    while it boots, unless STATIC is false)."""
     health = app["health"]
     dirs = args["site"]["dirs"]
     return dict(socket="%s/%s.sock" % (dirs["run"], socket), host=probe_host(app), path=health["path"],
                 protocol="uwsgi" if app.get("server", "uwsgi") == "uwsgi" else "http",
                 scheme="https" if app["tls"] else "http", status=health["status"], timeout=health["timeout"],
-                static=dict(container=container, dest="%s/%s" % (dirs["static"], tag), subdir=app["static_url"]))
+                static=dict(container=container, dest="%s/%s" % (dirs["static"], tag), subdir=app["static_url"])
+                if static else None)
 
 
 def port_probe(app):

@@ -387,15 +387,58 @@ def test_the_check_compares_in_check_mode_and_names_the_serving_release():
     assert host.calls[0][1]["_check_mode"] and host.calls[0][1]["state"] == "started"
     assert not checked["release_needed"] and not checked["changed"]
     assert checked["serving"] == {"id": "44edfbdb5ace0000", "hostname": "r0123456789a", "image": "mysite:old",
-                                  "tag": "old"}
+                                  "tag": "old", "unhealthy": False}
 
 
-def test_a_changed_unhealthy_or_restarting_container_needs_a_release():
-    for answer in ({"changed": True, "container": serving_container()},
-                   {"changed": False, "container": serving_container(Health={"Status": "unhealthy"})},
-                   {"changed": False, "container": serving_container(Restarting=True)}):
-        host = FakeHost(answers={("docker_container", "mysite"): answer})
-        assert pipeline.check(host, spec())["release_needed"]
+def test_a_changed_container_needs_a_release():
+    host = FakeHost(answers={("docker_container", "mysite"): {"changed": True, "container": serving_container(
+        Health={"Status": "unhealthy"})}})
+    checked = pipeline.check(host, spec())
+    assert checked["release_needed"] and not checked["serving"]["unhealthy"]
+
+
+def test_an_unhealthy_or_restarting_wanted_release_needs_no_release_but_is_named_unhealthy():
+    # The same image again would not fix it: the serving run restarts it once (keep_serving).
+    for state in ({"Health": {"Status": "unhealthy"}}, {"Restarting": True}):
+        host = FakeHost(answers={("docker_container", "mysite"): {"changed": False,
+                                                                  "container": serving_container(**state)}})
+        checked = pipeline.check(host, spec())
+        assert not checked["release_needed"] and checked["serving"]["unhealthy"]
+    host = FakeHost(answers={("docker_container", "mysite"): {"changed": False, "container": serving_container(
+        Health={"Status": "healthy"})}})
+    assert not pipeline.check(host, spec())["serving"]["unhealthy"]
+
+
+SERVING_PROBE = {"socket": "/run/rold.sock", "static": None}
+
+
+def test_an_unhealthy_serving_release_is_restarted_once_then_must_answer():
+    host = FakeHost()
+    result = pipeline.keep_serving(host, spec(restart=SERVING_PROBE, serving_static=None))
+    assert host.modules() == [("docker_container", "mysite"), ("django_app_probe", "")]
+    assert host.called("docker_container")[0] == {"name": "mysite", "state": "started", "restart": True}
+    assert host.called("django_app_probe")[0] == SERVING_PROBE
+    assert result["changed"] and result["restarted"] and result["steps"] == ["restart"]
+
+
+def test_a_serving_release_still_unhealthy_after_its_restart_fails_the_run_naming_it_with_its_log():
+    host = FakeHost(answers={("django_app_probe", ""): fails(
+        "no healthy answer on /run/rold.sock within 90 s: the last answer was 500")})
+    with pytest.raises(pipeline.ReleaseFailed) as failed:
+        pipeline.keep_serving(host, spec(restart=SERVING_PROBE, celery=CELERY, image="mysite:old"))
+    message = str(failed.value)
+    assert "mysite:old (container mysite) was unhealthy and still is after a restart" in message
+    assert "the last answer was 500" in message and "rollback.yml" in message
+    assert "Last log lines: Traceback (most recent call last): | ModuleNotFoundError" in message
+    assert failed.value.result == {"changed": True, "failed_step": "restart"}
+    # Nothing else of the run: its Celery is not settled over a broken release.
+    assert len(host.called("docker_container")) == 1 and not host.called("docker_host_info")
+
+
+def test_an_unhealthy_serving_release_in_check_mode_is_reported_restarted_and_not_asked():
+    host = FakeHost()
+    assert pipeline.keep_serving(host, spec(restart=SERVING_PROBE, check_mode=True))["changed"]
+    assert not host.called("django_app_probe")
 
 
 def test_the_next_socket_is_stable_for_a_release_and_never_the_serving_ones():

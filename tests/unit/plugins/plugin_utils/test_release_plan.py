@@ -163,6 +163,16 @@ def test_a_run_with_nothing_to_release_copies_the_serving_static_files_only_when
     assert compose(args("serving", app={"mode": "single"}, serving=serving))["serving_static"] is None
 
 
+def test_an_unhealthy_serving_release_is_restarted_and_asked_like_a_new_one_on_its_own_socket_or_port():
+    assert compose(args("serving", serving={"tag": "old", "hostname": "rold"}))["restart"] is None
+    unhealthy = {"tag": "old", "hostname": "rold", "unhealthy": True}
+    probe = compose(args("serving", serving=unhealthy))["restart"]
+    assert probe["socket"] == DIRS["run"] + "/rold.sock" and probe["static"] is None
+    assert probe["path"] == "/healthz" and probe["timeout"] == 90 and probe["host"] == "www.example.com"
+    single = compose(args("serving", app={"mode": "single", "host_port": 8000}, serving=unhealthy))["restart"]
+    assert single["url"] == "http://127.0.0.1:8000" and single["host"] == "localhost"
+
+
 def test_the_site_points_at_the_next_release_when_one_is_needed_else_at_the_serving_one():
     spec = compose(args("check"))
     serving = {"tag": "old", "hostname": "rold"}
