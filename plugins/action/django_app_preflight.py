@@ -21,7 +21,7 @@ from ansible_collections.djangodocker.deploy.plugins.module_utils.django_project
 from ansible_collections.djangodocker.deploy.plugins.module_utils.preflight_spec import ARGUMENT_SPEC
 from ansible_collections.djangodocker.deploy.plugins.module_utils.tls_pair import TlsPairError, inspect, uncovered
 from ansible_collections.djangodocker.deploy.plugins.plugin_utils.acme_names import http01_warnings
-from ansible_collections.djangodocker.deploy.plugins.plugin_utils.app_checks import problems
+from ansible_collections.djangodocker.deploy.plugins.plugin_utils.app_checks import channel_layer_warnings, problems
 
 
 class ActionModule(ActionBase):
@@ -62,6 +62,9 @@ class ActionModule(ActionBase):
                 "Nothing was changed: django_app_interface asgi needs the project's ASGI application, and it has "
                 "no asgi.py and %s names no ASGI_APPLICATION; set django_app_asgi_module (module:attribute)."
                 % result["layout"]["settings_module"]))
+        layer_warnings = channel_layer_warnings(settings, result["layout"]["channel_layers"])
+        if layer_warnings:
+            result.setdefault("warnings", []).extend(layer_warnings)
         result["image"] = image_inputs(settings["database"], settings["redis"], settings["uwsgi_requirement"],
                                        result["layout"]["dependencies"]["mode"], settings.get("server", "uwsgi"),
                                        settings.get("interface", "wsgi"))

@@ -238,6 +238,23 @@ def asgi_modules(project, folder, settings):
     return sorted(found) + ([settings + ".ASGI_APPLICATION"] if "ASGI_APPLICATION" in text else [])
 
 
+CHANNEL_LAYERS = ("InMemoryChannelLayer", "RedisChannelLayer", "RedisPubSubChannelLayer")
+
+
+def channel_layers(project, folder, settings):
+    """The Channels layer backends the settings name (by text: the settings module, and its siblings when it is
+    in a settings package, where a base module usually holds CHANNEL_LAYERS)."""
+    path = module_file(project, folder, settings)
+    if not path:
+        return []
+    paths = [path]
+    parent = os.path.dirname(path)
+    if "settings" in os.path.basename(parent) and os.path.isfile(os.path.join(parent, "__init__.py")):
+        paths += sorted(os.path.join(parent, name) for name in os.listdir(parent) if name.endswith(".py"))
+    text = "\n".join(read_text(found) or "" for found in dict.fromkeys(paths))
+    return [backend for backend in CHANNEL_LAYERS if re.search(r"\b%s\b" % backend, text)]
+
+
 def describe(project, requirements_file="", wanted_settings=""):
     """Everything the role needs to know about PROJECT, or a ProjectProblem."""
     if not os.path.isdir(project):
@@ -250,6 +267,7 @@ def describe(project, requirements_file="", wanted_settings=""):
         "workdir": ("/app/" + folder).rstrip("/"),
         "settings_module": settings,
         "asgi": asgi_modules(project, folder, settings),
+        "channel_layers": channel_layers(project, folder, settings),
         "dependencies": dependencies(project, requirements_file),
         "identity": identity(project),
     }

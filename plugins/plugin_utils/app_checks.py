@@ -233,3 +233,16 @@ def problems(s):
     rule(int(s["celery_ready_timeout"]) > 0 and int(s["celery_stop_timeout"]) >= 0,
          "The Celery timeouts are seconds (ready more than 0, stop 0 or more).")
     return found
+
+
+def channel_layer_warnings(s, layers):
+    """Channels' in-memory layer reaches only the consumers in the same process: with more than one worker
+    (0: one per CPU), a message to a group or another channel is lost for the others. LAYERS: the backends the
+    project's settings name (module_utils/django_project.channel_layers)."""
+    if s.get("interface") != "asgi" or "InMemoryChannelLayer" not in layers or s.get("workers") == 1:
+        return []
+    workers = "one per CPU" if not s.get("workers") else s["workers"]
+    return ["The project's settings use Channels' InMemoryChannelLayer and django_app_workers is %s: a message "
+            "to a group or to another channel reaches only the consumers in the same worker process. Use "
+            "channels-redis's RedisChannelLayer with the redis role (django_app_redis gives the app REDIS_URL), "
+            "or set django_app_workers to 1." % workers]

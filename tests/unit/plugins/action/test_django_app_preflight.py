@@ -94,3 +94,17 @@ def test_an_http01_name_that_does_not_lead_to_the_host_is_a_warning(tmp_path):
     result = action({"settings": acme, "project": project(tmp_path)}).run(task_vars={"inventory_hostname": "vm1"})
     assert not result.get("failed"), result
     assert result["warnings"][0].startswith("nowhere.invalid does not resolve")
+
+
+def test_channels_in_memory_layer_with_more_than_one_worker_is_a_warning(tmp_path):
+    (tmp_path / "mysite").mkdir()
+    (tmp_path / "mysite" / "asgi.py").write_text("application = None\n")
+    (tmp_path / "mysite" / "settings.py").write_text(
+        'CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}\n')
+    (tmp_path / "manage.py").write_text('os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mysite.settings")\n')
+    (tmp_path / "requirements.txt").write_text("Django\n")
+    asgi = dict(GOOD, server="granian", interface="asgi", workers=0)
+    result = action({"settings": asgi, "project": str(tmp_path)}).run(task_vars={})
+    assert not result.get("failed") and "InMemoryChannelLayer and django_app_workers is one per CPU" in result["warnings"][0]
+    assert "warnings" not in action({"settings": dict(asgi, workers=1), "project": str(tmp_path)}).run(task_vars={})
+    assert "warnings" not in action({"settings": dict(asgi, interface="wsgi"), "project": str(tmp_path)}).run(task_vars={})

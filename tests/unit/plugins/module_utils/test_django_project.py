@@ -39,6 +39,20 @@ def test_the_projects_asgi_applications_are_found(tmp_path):
                                               "requirements.txt": "Django\n"}))["asgi"] == []
 
 
+def test_the_channel_layers_the_settings_name_are_found_in_a_settings_package_too(tmp_path):
+    single = write(tmp_path / "s", {"manage.py": MANAGE % "site.settings", "requirements.txt": "Django\n",
+                                    "site/settings.py": 'CHANNEL_LAYERS = {"default": {"BACKEND": '
+                                                        '"channels.layers.InMemoryChannelLayer"}}\n'})
+    assert dp.describe(single)["channel_layers"] == ["InMemoryChannelLayer"]
+    package = write(tmp_path / "p", {"manage.py": MANAGE % "config.settings.production", "requirements.txt": "Django\n",
+                                     "config/__init__.py": "", "config/settings/__init__.py": "",
+                                     "config/settings/base.py": "BACKEND = 'channels_redis.core.RedisChannelLayer'\n",
+                                     "config/settings/production.py": "from .base import *\n"})
+    assert dp.describe(package)["channel_layers"] == ["RedisChannelLayer"]
+    assert dp.describe(write(tmp_path / "n", {"manage.py": MANAGE % "n.settings", "n/settings.py": "",
+                                              "requirements.txt": "Django\n"}))["channel_layers"] == []
+
+
 def test_a_settings_package_chosen_by_variable_over_the_dev_one_manage_py_names(tmp_path):
     project = write(tmp_path, {"manage.py": MANAGE % "config.settings.local", "config/__init__.py": "",
                                "config/settings/__init__.py": "", "config/settings/base.py": "",
