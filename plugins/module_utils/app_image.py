@@ -33,6 +33,11 @@ SERVER_PACKAGES = {
 }
 
 
+def socket_protocol(server):
+    """What the release's socket speaks: Nginx's site (uwsgi_pass or proxy_pass) and the release probe."""
+    return "uwsgi" if server == "uwsgi" else "http"
+
+
 def image_inputs(database, redis, uwsgi_requirement, dependencies_mode, server="uwsgi", interface="wsgi"):
     """The image's interface and what it installs: `drivers` (the Dockerfile's checks: the server's
     package first when it is not uWSGI) and `tools` (the role's hash-pinned files under files/tools:

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 
 from ansible_collections.djangodocker.deploy.plugins.module_utils.app_image import (
-    ENV_MOUNT, SERVER_PACKAGES, SOCKET_MOUNT, UID)
+    ENV_MOUNT, SERVER_PACKAGES, SOCKET_MOUNT, UID, socket_protocol)
 from ansible_collections.djangodocker.deploy.plugins.module_utils.app_paths import app_paths
 
 APP_LABEL = "djangodocker.deploy.app"
@@ -223,7 +223,7 @@ def front_probe(app, args, socket, tag, container, static=True):
     health = app["health"]
     dirs = args["site"]["dirs"]
     return dict(socket="%s/%s.sock" % (dirs["run"], socket), host=probe_host(app), path=health["path"],
-                protocol="uwsgi" if app.get("server", "uwsgi") == "uwsgi" else "http",
+                protocol=socket_protocol(app.get("server", "uwsgi")),
                 scheme="https" if app["tls"] else "http", status=health["status"], timeout=health["timeout"],
                 static=dict(container=container, dest="%s/%s" % (dirs["static"], tag), subdir=app["static_url"])
                 if static else None)

@@ -8,13 +8,14 @@ import socket
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from serve import health_socket, load_config  # noqa: E402  pylint: disable=wrong-import-position
 from site_answer import UnixHTTPConnection, final_answer  # noqa: E402  pylint: disable=wrong-import-position
 
 PORT = int(os.environ["DJANGODOCKER_PORT"])
 HOST = "127.0.0.1:%s" % PORT
 HEALTHY = [int(code) for code in os.environ.get("DJANGODOCKER_HEALTH_STATUS", "200").split(",") if code]
-# A server that listens on its unix socket only (Granian): asked there.
-SOCKET = os.environ.get("DJANGODOCKER_HEALTH_SOCKET", "").replace("{hostname}", socket.gethostname())
+# A server that listens on its unix socket only (Granian): asked there (serve.py decides both).
+SOCKET = health_socket(load_config(), socket.gethostname())
 
 
 def ask(path, scheme):

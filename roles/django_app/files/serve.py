@@ -21,12 +21,28 @@ def workers(config, cpus):
     return cpus
 
 
+def load_config():
+    with open(os.path.join(HERE, "server.json"), encoding="utf-8") as handle:
+        return json.load(handle)
+
+
+def release_socket(config, hostname):
+    """The release's socket for Nginx (Nginx mode), else ''."""
+    return "%s/%s.sock" % (config["socket_dir"], hostname) if config["socket_dir"] else ""
+
+
+def health_socket(config, hostname):
+    """Where the health check asks: the release's socket when the server listens there only (Granian
+    behind Nginx), else '' (the loopback port)."""
+    return release_socket(config, hostname) if config["server"] == "granian" else ""
+
+
 def argv(config, hostname, cpus):
     """The server's command line. CONFIG: server.json; the socket (Nginx mode) is
     <socket_dir>/<hostname>.sock, which Nginx's worker must be able to write: the folder (2750, its
     group Nginx's worker's, setgid) keeps every other user out."""
     app = config["asgi_app"] if config["interface"] == "asgi" else config["wsgi_app"]
-    sock = "%s/%s.sock" % (config["socket_dir"], hostname) if config["socket_dir"] else ""
+    sock = release_socket(config, hostname)
     count = str(workers(config, cpus))
     if config["server"] == "gunicorn":
         args = ["gunicorn", "--workers", count, "--timeout", str(config["timeout"]),
@@ -49,6 +65,7 @@ def argv(config, hostname, cpus):
     args = ["granian", "--interface", config["interface"], "--workers", count, "--access-log",
             "--workers-kill-timeout", str(config["graceful_timeout"])]
     if sock:
+        # Only there (health_socket: the health check asks there too).
         args += ["--uds", sock, "--uds-permissions", "0660"]
     else:
         args += ["--host", "0.0.0.0", "--port", str(config["port"])]
@@ -56,9 +73,7 @@ def argv(config, hostname, cpus):
 
 
 def main():
-    with open(os.path.join(HERE, "server.json"), encoding="utf-8") as handle:
-        config = json.load(handle)
-    args = argv(config, socket.gethostname(), os.cpu_count() or 1)
+    args = argv(load_config(), socket.gethostname(), os.cpu_count() or 1)
     sys.stdout.flush()
     os.execvp(args[0], args)
 

@@ -50,3 +50,12 @@ def test_without_nginx_the_port_is_bound_on_all_addresses(server):
     args = serve.argv(dict(CONFIG, server=server, socket_dir=""), "r3", cpus=1)
     assert "0.0.0.0:8000" in args or value(args, "--host") == ["0.0.0.0"]
     assert not any(arg.startswith("unix:") for arg in args) and "--uds" not in args
+
+
+def test_the_health_check_asks_granians_socket_behind_nginx_and_the_port_otherwise():
+    granian = dict(CONFIG, server="granian")
+    assert serve.health_socket(granian, "r0123456789a") == "/run/uwsgi/r0123456789a.sock"
+    assert "--port" not in serve.argv(granian, "r0123456789a", cpus=1)
+    assert serve.health_socket(dict(granian, socket_dir=""), "r0123456789a") == ""
+    assert serve.health_socket(CONFIG, "r0123456789a") == ""
+    assert serve.health_socket(dict(CONFIG, server="uwsgi"), "r0123456789a") == ""
