@@ -16,10 +16,12 @@ DJD_PEBBLE_IP="${DJD_PEBBLE_IP:-$DJD_NET_PREFIX.12}"
 DJD_ACME_EAB_KID=djd-world
 DJD_CHALLTESTSRV_IP="${DJD_CHALLTESTSRV_IP:-$DJD_NET_PREFIX.13}"
 DJD_ACME_DNS_API_IP="${DJD_ACME_DNS_API_IP:-$DJD_NET_PREFIX.14}"
+# S3-compatible object storage (moto) for off-site backups.
+DJD_S3_IP="${DJD_S3_IP:-$DJD_NET_PREFIX.15}"
 DJD_MIRROR_PORT="${DJD_MIRROR_PORT:-18080}"     # on 127.0.0.1, for host-side checks
 DJD_REGISTRY_PORT="${DJD_REGISTRY_PORT:-15000}" # on 127.0.0.1, for pushes
 WORLD_IMAGES=(vm-debian12 vm-debian13 world python-3.11-slim python-3.13-slim nginx postgres mariadb redis
-              lego pebble)
+              lego pebble restic s3)
 PYTHON_TAGS=(3.11-slim 3.13-slim)
 # The nginx stand-in under the current stable branch's tag and `stable`.
 NGINX_TAGS=(1.30 stable)
@@ -29,6 +31,8 @@ MARIADB_TAGS=(11.8)
 REDIS_TAGS=(8.0)
 # The ACME client stand-in (goacme/lego), the version of its recipe.
 LEGO_TAGS=("v$(sed -n 's/^LEGO_VERSION=//p' "$DJD_ROOT/testworld/images/lego.recipe")")
+# The backup tool's stand-in (restic/restic), the version of its recipe.
+RESTIC_TAGS=("$(sed -n 's/^RESTIC_VERSION=//p' "$DJD_ROOT/testworld/images/restic.recipe")")
 
 # build_world_images [NAME...]: those of WORLD_IMAGES (default all) not built yet.
 build_world_images() {
@@ -129,6 +133,7 @@ start_world_services() {
     -v "$DJD_ROOT/testworld/registry.yml:/etc/djd/registry.yml:ro" "$world" \
     docker-registry serve /etc/djd/registry.yml
   start_acme_services
+  start_s3_service
   wait_for 30 curl -fsS "http://127.0.0.1:$DJD_MIRROR_PORT/docker-ce/linux/debian/gpg" \
     || die "the mirror did not answer within 30 s (docker logs djd-mirror)"
   wait_for 30 curl -fsS "http://127.0.0.1:$DJD_REGISTRY_PORT/v2/" \
@@ -188,6 +193,12 @@ JSON
     python3 /srv/acme_dns_api.py 80 "http://$DJD_CHALLTESTSRV_IP:8055"
 }
 
+# The object storage off-site backups go to (in memory: a restart empties it).
+start_s3_service() {
+  docker image inspect "$(image_ref s3)" >/dev/null 2>&1 || return 0
+  run_world_container djd-s3 --ip "$DJD_S3_IP" "$(image_ref s3)"
+}
+
 # Push the stand-in images under Docker Hub names (library/<repo>:<tag>),
 # unless the registry already holds this exact image.
 push_standin() {
@@ -212,7 +223,7 @@ push_standin() {
 # finds the blob the first sent).
 push_standin_images() {
   local -a pids=(); local repo
-  for repo in python nginx postgres mariadb redis lego; do
+  for repo in python nginx postgres mariadb redis lego restic; do
     push_standin_repo "$repo" & pids+=($!)
     if ((${#pids[@]} == 2)); then wait "${pids[0]}" || die "pushing a stand-in image failed"; pids=("${pids[@]:1}"); fi
   done
@@ -224,6 +235,7 @@ push_standin_repo() {
   local repo=$1 tag tags name hub=$1
   tags="${repo^^}_TAGS[@]"
   [ "$repo" = lego ] && hub=goacme/lego
+  [ "$repo" = restic ] && hub=restic/restic
   for tag in "${!tags}"; do
     name=$repo; [ "$repo" = python ] && name="python-$tag"
     docker image inspect "$(image_ref "$name")" >/dev/null 2>&1 || continue
@@ -249,6 +261,9 @@ export DJD_POSTGRES_TAGS="${POSTGRES_TAGS[*]}"
 export DJD_MARIADB_TAGS="${MARIADB_TAGS[*]}"
 export DJD_REDIS_TAGS="${REDIS_TAGS[*]}"
 export DJD_LEGO_TAGS="${LEGO_TAGS[*]}"
+export DJD_RESTIC_TAGS="${RESTIC_TAGS[*]}"
+# S3-compatible object storage (any key and secret work), as test hosts reach it.
+export DJD_S3_ENDPOINT=http://$DJD_S3_IP
 # The ACME CA: its directory, the CA file that makes its API trusted (a
 # controller path), its issuing roots, the DNS records it sees (challtestsrv's
 # management API) and the DNS-01 record API for lego's httpreq provider.
