@@ -126,6 +126,25 @@ def acme_rules(s, rule):
          "django_app_tls_acme_renew_days and django_app_tls_acme_dns_propagation_wait must be 0 or more.")
 
 
+def offsite_rules(o, rule):
+    """Off-site backups (O: the repository's scheme, whether a password is set, keep, schedules, subset; never a
+    secret)."""
+    rule(o["password_set"], "django_app_offsite_repository needs django_app_offsite_password (vault it).")
+    rule(o["scheme"] in ("s3", "sftp", "rest", "b2", "azure", "gs", "swift", "rclone", "local"),
+         "django_app_offsite_repository must be a restic repository: s3:https://endpoint/bucket/path, "
+         "sftp:user@host:/path, rest:, b2:, azure:, gs:, swift:, rclone: or an absolute path (%s:...)." % o["scheme"])
+    keep = o["keep"]
+    bad = sorted(set(keep) - {"daily", "weekly", "monthly"}) + \
+        [key for key in ("daily", "weekly", "monthly") if not re.match(r"^\d+$", str(keep.get(key, 0)))]
+    rule(not bad, "django_app_offsite_keep takes daily, weekly and monthly, each a whole number (%s)."
+         % ", ".join(map(str, bad)))
+    rule(any(int(keep.get(key) or 0) > 0 for key in ("daily", "weekly", "monthly")) if not bad else True,
+         "django_app_offsite_keep must keep some snapshots (daily, weekly or monthly above 0).")
+    subset = str(o.get("check_read_data_subset", ""))
+    rule(plain(r"(\d{1,3}(\.\d+)?%|\d+/\d+|\d+[KMGT]?)?", subset),
+         "django_app_offsite_check_read_data_subset must be like 5%%, 1/10 or 500M (%s)." % subset)
+
+
 def problems(s):
     """Every rule the settings S (the role's variables, unprefixed) break; empty when none."""
     found = []
@@ -232,6 +251,9 @@ def problems(s):
              "django_app_celery_app is a Python module path, what `celery -A` takes (%s)." % s["celery_app"])
     rule(int(s["celery_ready_timeout"]) > 0 and int(s["celery_stop_timeout"]) >= 0,
          "The Celery timeouts are seconds (ready more than 0, stop 0 or more).")
+    offsite = s.get("offsite")
+    if offsite:
+        offsite_rules(offsite, rule)
     return found
 
 

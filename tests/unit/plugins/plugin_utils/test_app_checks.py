@@ -177,3 +177,18 @@ def test_a_dns_provider_lego_does_not_have_or_credentials_it_does_not_read_are_r
 ])
 def test_the_credentials_a_dns_provider_reads_pass(provider, names):
     assert broken(**{**DNS, "tls_acme_dns_provider": provider, "tls_acme_dns_credential_names": names}) == []
+
+
+OFFSITE = {"password_set": True, "scheme": "s3", "keep": {"daily": 7, "weekly": 4, "monthly": 12},
+           "check_read_data_subset": "5%"}
+
+
+def test_offsite_settings_need_a_password_a_repository_kind_and_something_kept():
+    assert problems(dict(GOOD, offsite=OFFSITE)) == []
+    assert problems(dict(GOOD, offsite={})) == []
+    found = problems(dict(GOOD, offsite=dict(OFFSITE, password_set=False, scheme="ftp",
+                                              keep={"daily": "x", "hourly": 1}, check_read_data_subset="lots")))
+    assert len(found) == 4
+    assert "needs django_app_offsite_password" in found[0] and "(ftp:...)" in found[1]
+    assert "(hourly, daily)" in found[2] and "(lots)" in found[3]
+    assert "must keep some" in problems(dict(GOOD, offsite=dict(OFFSITE, keep={"daily": 0})))[0]
