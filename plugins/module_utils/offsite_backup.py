@@ -12,8 +12,9 @@ configuration. Standard library only: the offsite_backup module uses it, and the
 this file on the host (with sqlite_backup.py and deploy_lock.py beside it) as the script its off-site
 timers run:
 
-    python3 offsite_backup.py CONFIG backup      # the timer: dump, upload, retention, status file
-    python3 offsite_backup.py CONFIG check       # the check timer: prune, check with a read-data subset
+    python3 offsite_backup.py CONFIG backup       # the timer: dump, upload, retention, status file
+    python3 offsite_backup.py CONFIG check        # the check timer: prune, check with a read-data subset
+    python3 offsite_backup.py CONFIG upload FILE  # a release's backup before migrations (systemd-run)
 
 CONFIG is the app's offsite.json (what `config()` returns, written by the module).
 """
@@ -33,6 +34,8 @@ except ImportError:  # the script on the host, beside its two siblings
     from deploy_lock import acquire  # type: ignore[no-redef]
     from sqlite_backup import BackupError, checked_copy  # type: ignore[no-redef]
 
+# Where the django_app role installs this file and its two siblings on the host (the timers run it).
+SCRIPT = "/usr/local/lib/djangodocker/offsite_backup.py"
 # Inside restic's container: the app's off-site folder (password, storage.env), and what a snapshot holds.
 OFFSITE_MOUNT = "/run/offsite"
 SNAPSHOT_ROOT = "/backup"
@@ -154,6 +157,32 @@ def dump_database(config, target, execute=subprocess.run):
             config["app"], database["container"], said((done.stderr or b"").decode("utf-8", "replace"))))
 
 
+def snapshot_of(out):
+    """The snapshot id in `restic backup --json`'s output."""
+    snapshot = ""
+    for line in out.splitlines():
+        try:
+            message = json.loads(line)
+        except ValueError:
+            continue
+        if message.get("message_type") == "summary":
+            snapshot = message.get("snapshot_id", "")
+    return snapshot
+
+
+def upload(config, dump, runner=run):
+    """A snapshot of the backup file DUMP (the one made before a release's migrations: the release holds the
+    lock and the file stays in the backup folder) with the app's media; the snapshot's id."""
+    restic(config, ["unlock"], runner)
+    inside, mounts = snapshot_mounts(config, dump)
+    out = restic(config, ["backup", "--json", "--tag", tag(config["app"]), "--tag", "djangodocker-label=pre-migrate",
+                          "--host", config["host"], inside], runner, mounts=mounts)
+    snapshot = snapshot_of(out)
+    if not snapshot:
+        raise OffsiteError("restic backup reported no snapshot for %s" % config["app"])
+    return snapshot
+
+
 def keep_args(keep):
     args = []
     for period in ("daily", "weekly", "monthly"):
@@ -189,14 +218,7 @@ def back_up(config, runner=run, dumper=dump_database, clock=time.time):
                      runner, mounts=mounts)
     finally:
         os.unlink(dump)
-    snapshot = ""
-    for line in out.splitlines():
-        try:
-            message = json.loads(line)
-        except ValueError:
-            continue
-        if message.get("message_type") == "summary":
-            snapshot = message.get("snapshot_id", "")
+    snapshot = snapshot_of(out)
     if not snapshot:
         raise OffsiteError("restic backup reported no snapshot for %s" % config["app"])
     forget = keep_args(config.get("keep") or {})
@@ -277,14 +299,15 @@ def status_warning(status, app, max_age_hours, now):
 def cli(argv=None, clock=time.time):
     """The timers' script: exit 1 with the reason on failure (systemd's journal keeps it), the status file
     written either way."""
-    config_path, action = (argv or sys.argv[1:])[:2]
+    words = list(argv or sys.argv[1:])
+    config_path, action = words[:2]
     with open(config_path, encoding="utf-8") as handle:
         config = json.load(handle)
     status_path = os.path.join(config["offsite_dir"], "status.json")
     status = read_status(status_path)
     try:
-        if action == "backup":
-            snapshot = back_up(config)
+        if action in ("backup", "upload"):
+            snapshot = back_up(config) if action == "backup" else upload(config, words[2])
             status.update(last_good=clock(), snapshot=snapshot, error="")
             sys.stdout.write("backed up %s off-site: snapshot %s\n" % (config["app"], snapshot[:8]))
         else:
@@ -292,7 +315,7 @@ def cli(argv=None, clock=time.time):
             status.update(last_check=clock(), check_error="")
             sys.stdout.write("the repository of %s checked\n" % config["app"])
     except (OffsiteError, OSError) as error:
-        if action == "backup":
+        if action in ("backup", "upload"):
             status.update(error=str(error), last_failure=clock())
         else:
             status.update(check_error=str(error), last_check_failure=clock())

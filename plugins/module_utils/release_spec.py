@@ -44,6 +44,8 @@ APP_OPTIONS = dict(
     )),
     keep_images=dict(type="int", default=3),
     backup_keep=dict(type="int", default=5),
+    # The app's off-site folder when off-site backups are on (the backup before migrations goes there too).
+    offsite_dir=dict(type="str", default=""),
     lock_timeout=dict(type="int", default=600),
     check_deploy=dict(type="bool", default=True),
     check_fail_level=dict(type="str", default="ERROR"),

@@ -18,6 +18,8 @@ description:
     good backup is older than O(warning_hours) or the last run failed.
   - O(state=fetched) takes one of the app's snapshots (O(snapshot), the latest by default) - its database file to
     O(database_dest) (a backup's name, restored like any other), its media folder to C(<offsite_dir>/media).
+  - O(state=queued) starts the upload of O(file) (a backup made before a release's migrations) with the app's media in
+    the background, as a transient systemd unit running the timers' script; its result goes to the status file.
   - O(state=media_placed) puts those media in place of O(media_dir) (the folder before is kept beside it as
     C(media.pre-restore-<time>)); C(restore.yml) does it with the app's writers stopped.
   - restic runs as C(docker run) of O(image) with host networking; its secrets are read inside the container from
@@ -27,36 +29,33 @@ options:
   state:
     description: What to do.
     type: str
-    choices: [present, fetched, media_placed]
+    choices: [present, fetched, media_placed, queued]
     default: present
   app:
     description: The app; its snapshots are tagged C(djangodocker-app=<app>), retention and restores act on those only.
     type: str
     required: true
   host:
-    description: The host name snapshots record.
+    description: The host name snapshots record (O(state=present), O(state=fetched)).
     type: str
-    required: true
   offsite_dir:
     description: The app's off-site folder on the host.
     type: path
     required: true
   cache_dir:
-    description: restic's cache on the host.
+    description: restic's cache on the host (O(state=present), O(state=fetched)).
     type: path
-    required: true
   image:
-    description: restic's image (one version on every host).
+    description: restic's image, one version on every host (O(state=present), O(state=fetched)).
     type: str
-    required: true
   repository:
-    description: The restic repository (C(s3:https://endpoint/bucket/path), C(sftp:user@host:/path), a path).
+    description:
+      - The restic repository (C(s3:https://endpoint/bucket/path), C(sftp:user@host:/path), a path; O(state=present),
+        O(state=fetched)).
     type: str
-    required: true
   password:
-    description: The repository's password.
+    description: The repository's password (O(state=present), O(state=fetched)).
     type: str
-    required: true
   storage_env:
     description: The storage's settings and credentials as environment variables (C(AWS_ACCESS_KEY_ID), ...).
     type: dict
@@ -102,6 +101,9 @@ options:
     description: A last good backup older than this is a warning.
     type: int
     default: 48
+  file:
+    description: O(state=queued) - the backup file to upload.
+    type: path
   snapshot:
     description: O(state=fetched) - the snapshot (its id or short id), or C(latest).
     type: str
@@ -159,6 +161,10 @@ media_before:
   description: Where the media folder before the restore is kept.
   returned: state=media_placed
   type: str
+unit:
+  description: The transient systemd unit that uploads O(file).
+  returned: state=queued
+  type: str
 """
 
 import json
@@ -171,7 +177,7 @@ from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.djangodocker.deploy.plugins.module_utils.app_image import UID
 from ansible_collections.djangodocker.deploy.plugins.module_utils.offsite_backup import (
-    OffsiteError, ensure_repository, read_status, restore, status_warning)
+    SCRIPT, OffsiteError, ensure_repository, read_status, restore, status_warning)
 
 
 def storage_env_text(repository, storage_env):
@@ -295,17 +301,33 @@ def media_placed(module, params):
     return dict(changed=True, media_before=aside)
 
 
+def queued(module, params):
+    """An upload of O(file) started in the background (a transient systemd unit): a release does not wait for it,
+    and its result is the status file's like the timer's."""
+    unit = "djangodocker-offsite-%s-upload-%s" % (params["app"], time.strftime("%Y%m%dT%H%M%S", time.gmtime()))
+    if module.check_mode:
+        return dict(changed=True, unit=unit)
+    argv = ["systemd-run", "--no-block", "--collect", "--unit", unit, "--property", "After=docker.service",
+            "--description", "Upload the backup before migrations of %s off-site" % params["app"],
+            "/usr/bin/python3", SCRIPT, os.path.join(params["offsite_dir"], "offsite.json"), "upload", params["file"]]
+    rc, dummy, err = module.run_command(argv)
+    if rc != 0:
+        module.fail_json(msg="The upload of %s could not be started: %s" % (params["file"], err.strip()))
+    return dict(changed=True, unit=unit)
+
+
 def main():
     module = AnsibleModule(
         argument_spec=dict(
-            state=dict(type="str", choices=["present", "fetched", "media_placed"], default="present"),
+            state=dict(type="str", choices=["present", "fetched", "media_placed", "queued"], default="present"),
+            file=dict(type="path"),
             app=dict(type="str", required=True),
-            host=dict(type="str", required=True),
+            host=dict(type="str"),
             offsite_dir=dict(type="path", required=True),
-            cache_dir=dict(type="path", required=True),
-            image=dict(type="str", required=True),
-            repository=dict(type="str", required=True, no_log=True),
-            password=dict(type="str", required=True, no_log=True),
+            cache_dir=dict(type="path"),
+            image=dict(type="str"),
+            repository=dict(type="str", no_log=True),
+            password=dict(type="str", no_log=True),
             storage_env=dict(type="dict", default={}, no_log=True),
             options=dict(type="list", elements="str", default=[]),
             init=dict(type="bool", default=False),
@@ -320,11 +342,13 @@ def main():
             snapshot=dict(type="str", default="latest"),
             database_dest=dict(type="path"),
         ),
-        required_if=[("state", "fetched", ["database_dest"]), ("state", "media_placed", ["media_dir"])],
+        required_if=[("state", "present", ["host", "cache_dir", "image", "repository", "password"]),
+                     ("state", "fetched", ["host", "cache_dir", "image", "repository", "password", "database_dest"]),
+                     ("state", "media_placed", ["media_dir"]), ("state", "queued", ["file"])],
         supports_check_mode=True,
     )
     params = module.params
-    action = {"present": present, "fetched": fetched, "media_placed": media_placed}[params["state"]]
+    action = {"present": present, "fetched": fetched, "media_placed": media_placed, "queued": queued}[params["state"]]
     module.exit_json(**action(module, params))
 
 

@@ -55,6 +55,7 @@ class Record:
         self.locked = False
         self.lock_released = False
         self.backup = ""
+        self.offsite = ""
         self.applied = []
         self.plan = []
         self.worker = ""
@@ -71,6 +72,7 @@ class Record:
 
     def result(self, changed=True):
         return dict(changed=changed, image=self.image, previous_image=self.previous_image, backup=self.backup,
+                    offsite_upload=self.offsite,
                     migrations_applied=self.applied, plan=self.plan, static_copied=self.static_copied,
                     switched=self.switched, steps=self.steps)
 
@@ -218,6 +220,11 @@ def migrate(host, spec, record):
         if spec.get("backup"):
             backup = call(host, record, "backup", spec["backup"]["module"], spec["backup"]["args"])
             record.backup = backup.get("backup", "")
+            if spec.get("offsite_upload") and record.backup:
+                # Queued, not awaited: a failed upload is the status file's (the next play warns), not the release's.
+                queued = host.call("djangodocker.deploy.offsite_backup", dict(spec["offsite_upload"], file=record.backup))
+                record.offsite = queued.get("unit", "") if not queued.get("failed") else \
+                    "not queued: %s" % queued.get("msg", "failed")
         try:
             output = one_off(host, spec, record, "migrate", checks["migrate_command"], "migrate")
         except StepFailed as failure:

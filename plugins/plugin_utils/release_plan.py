@@ -43,6 +43,9 @@ def compose(args, check_mode=False, holder=""):
         build=build_spec(app, args) if building else None,
         migrate=migrate_spec(app, args) if building else None,
         backup=backup_spec(app, args) if building and not check_mode else None,
+        # The backup before migrations also goes off-site, in the background (never blocking the release).
+        offsite_upload=dict(state="queued", app=name, offsite_dir=app["offsite_dir"])
+        if building and not check_mode and app.get("offsite_dir") else None,
         front=None, port=None, serving_static=None, restart=None, static_on_host=list(args["host"].get("static_releases") or []),
     )
     if nginx and not check_mode and args["state"] == "released":

@@ -136,3 +136,32 @@ def test_the_status_warns_of_a_failed_run_or_an_old_backup():
     assert "is 72 hours old" in ob.status_warning({"last_good": 7 * day}, "mysite", 48, 10 * day)
     failed = ob.status_warning({"last_good": 9 * day, "error": "restic backup failed"}, "mysite", 48, 10 * day)
     assert "failed: restic backup failed" in failed and "24 hours old" in failed
+
+
+def test_an_upload_sends_the_given_backup_with_the_media_and_applies_no_retention(tmp_path):
+    (tmp_path / "media").mkdir()
+    restic = Restic()
+    dump = str(tmp_path / "db-1-pre-migrate.sqlite3")
+    assert ob.upload(config(tmp_path), dump, runner=restic) == "abc123ff"
+    assert restic.commands() == ["unlock", "backup"]
+    assert "%s:/backup/mysite/database.sqlite3:ro" % dump in restic.calls[1]
+    assert "djangodocker-label=pre-migrate" in restic.calls[1]
+
+
+def test_the_timers_script_writes_its_status_either_way(tmp_path, monkeypatch):
+    cfg = config(tmp_path)
+    path = tmp_path / "offsite.json"
+    path.write_text(json.dumps(cfg))
+    monkeypatch.setattr(ob, "back_up", lambda config: "f" * 64)
+    assert ob.cli([str(path), "backup"], clock=lambda: 1000.0) == 0
+    status = ob.read_status(os.path.join(cfg["offsite_dir"], "status.json"))
+    assert status == {"last_good": 1000.0, "snapshot": "f" * 64, "error": ""}
+
+    def broken(config):
+        raise ob.OffsiteError("restic backup failed (exit 1): connection refused")
+
+    monkeypatch.setattr(ob, "back_up", broken)
+    assert ob.cli([str(path), "backup"], clock=lambda: 2000.0) == 1
+    status = ob.read_status(os.path.join(cfg["offsite_dir"], "status.json"))
+    assert status["last_good"] == 1000.0 and "connection refused" in status["error"]
+    assert status["last_failure"] == 2000.0

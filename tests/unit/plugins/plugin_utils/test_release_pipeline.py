@@ -148,6 +148,26 @@ def test_migrations_pending_are_backed_up_first_then_applied():
     assert result["migrations_applied"] == ["notes.0002_x", "notes.0003_y"]
 
 
+OFFSITE_UPLOAD = {"state": "queued", "app": "mysite", "offsite_dir": "/srv/django/mysite/offsite"}
+
+
+def test_the_backup_before_migrations_is_queued_for_off_site_and_a_failure_to_queue_does_not_block():
+    host = FakeHost(plan=PLAN_PENDING, answers={("offsite_backup", "queued"): {"changed": True, "unit": "u1"}})
+    result = pipeline.release(host, spec(offsite_upload=OFFSITE_UPLOAD))
+    order = host.modules()
+    assert order.index(("django_app_sqlite_backup", "")) < order.index(("offsite_backup", "queued")) \
+        < order.index(("docker_container", "migrate"))
+    assert host.called("offsite_backup")[0]["file"] == "/srv/backups/db-1-pre-migrate.dump"
+    assert result["offsite_upload"] == "u1"
+    failing = FakeHost(plan=PLAN_PENDING, answers={("offsite_backup", "queued"): fails("systemd-run: not found")})
+    result = pipeline.release(failing, spec(offsite_upload=OFFSITE_UPLOAD))
+    assert result["migrations_applied"] and result["offsite_upload"] == "not queued: systemd-run: not found"
+    # No migration pending: no backup, nothing to send.
+    quiet = FakeHost()
+    pipeline.release(quiet, spec(offsite_upload=OFFSITE_UPLOAD))
+    assert not quiet.called("offsite_backup")
+
+
 def test_no_migration_pending_makes_no_backup_and_no_second_one_off():
     host = FakeHost()
     pipeline.release(host, spec())

@@ -182,3 +182,10 @@ def test_the_site_points_at_the_next_release_when_one_is_needed_else_at_the_serv
     assert kept == {"socket": "rold", "release": "old", "static_releases": ["old", "older"]}
     # Nothing serves yet (a first release in check mode): nothing to point at.
     assert site_view(spec, {"release_needed": False, "serving": {}})["socket"] == ""
+
+
+def test_with_off_site_backups_a_release_queues_its_backup_before_migrations_for_upload():
+    upload = compose(args(app={"offsite_dir": ROOT + "/offsite"}))["offsite_upload"]
+    assert upload == {"state": "queued", "app": "mysite", "offsite_dir": ROOT + "/offsite"}
+    assert compose(args())["offsite_upload"] is None
+    assert compose(args(app={"offsite_dir": ROOT + "/offsite"}), check_mode=True)["offsite_upload"] is None
