@@ -5,7 +5,8 @@ With CA_FILE, over HTTPS to HOST_HEADER (which must resolve to the host),
 its certificate checked against CA_FILE; else over HTTP to 127.0.0.1.
 Writes OUT_FILE.started after the first good answer, then, at the stop file
 (or after 600 s), OUT_FILE as JSON: requests, failures (with the first ones
-described), and the longest time between two good page answers.
+described), the count of each path's answers by status, and the longest time
+between two good page answers.
 """
 
 import http.client
@@ -34,7 +35,7 @@ def ask(host_header, path):
 
 
 def main(host_header, page, static, stop_file, out_file):
-    requests, failures, seen = 0, 0, []
+    requests, failures, seen, statuses = 0, 0, [], {}
     last_good = longest = None
     deadline = time.monotonic() + 600
     while not os.path.exists(stop_file) and time.monotonic() < deadline:
@@ -45,6 +46,9 @@ def main(host_header, page, static, stop_file, out_file):
             except OSError as error:
                 status = repr(error)
             now = time.monotonic()
+            # Per answer (a connection error counts under its repr).
+            key = "%s %s" % (path, status if isinstance(status, int) else "error")
+            statuses[key] = statuses.get(key, 0) + 1
             if status == 200:
                 if path == page:
                     if last_good is None:
@@ -58,7 +62,7 @@ def main(host_header, page, static, stop_file, out_file):
                     seen.append("%s: %s" % (path, status))
         time.sleep(0.05)
     with open(out_file, "w") as handle:
-        json.dump({"requests": requests, "failures": failures, "first_failures": seen,
+        json.dump({"requests": requests, "failures": failures, "first_failures": seen, "statuses": statuses,
                    "longest_gap": round(longest or 0, 3)}, handle)
 
 
