@@ -223,7 +223,9 @@ def back_up(config, runner=run, dumper=dump_database, clock=time.time):
         raise OffsiteError("restic backup reported no snapshot for %s" % config["app"])
     forget = keep_args(config.get("keep") or {})
     if forget:
-        restic(config, ["forget", "--tag", tag(config["app"]), "--group-by", "tags"] + forget, runner)
+        # One group: every snapshot of the app (the timer's, a release's before its migrations, another host's
+        # after a recovery) counts for the retention.
+        restic(config, ["forget", "--tag", tag(config["app"]), "--group-by", ""] + forget, runner)
     return snapshot
 
 

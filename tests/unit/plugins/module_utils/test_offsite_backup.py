@@ -84,7 +84,7 @@ def test_a_backup_is_one_snapshot_of_the_apps_database_and_media_then_the_apps_r
     assert "%s:/backup/mysite/database.sqlite3:ro" % dumped[0] in backup
     assert "%s:/backup/mysite/media:ro" % (tmp_path / "media") in backup
     assert backup[-6:] == ["--json", "--tag", "djangodocker-app=mysite", "--host", "web1", "/backup/mysite"]
-    assert restic.calls[2][-5:] == ["djangodocker-app=mysite", "--group-by", "tags", "--keep-daily", "7"]
+    assert restic.calls[2][-5:] == ["djangodocker-app=mysite", "--group-by", "", "--keep-daily", "7"]
     # The dump does not stay on the host.
     assert not os.path.exists(dumped[0])
 
