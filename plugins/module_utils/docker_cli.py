@@ -63,11 +63,12 @@ class Docker:
             args += ["--filter", one]
         return [line for line in self.run(*args).splitlines() if line]
 
-    def logs(self, name, tail):
-        """The last TAIL lines NAME wrote (its output and error streams); [] when there is none."""
+    def logs(self, name, tail, since=""):
+        """The last TAIL lines NAME wrote (its output and error streams; only those since SINCE when given);
+        [] when there is none."""
         if not self.available:
             return []
-        code, out, err = self.attempt("logs", "--tail", str(tail), name)
+        code, out, err = self.attempt("logs", "--tail", str(tail), *((["--since", since] if since else []) + [name]))
         if code != 0:
             return []
         # docker logs writes the container's stderr on its own stderr.

@@ -221,6 +221,7 @@ from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.djangodocker.deploy.plugins.module_utils.deploy_lock import RELEASE_OPTIONS, release as release_lock
 from ansible_collections.djangodocker.deploy.plugins.module_utils.docker_cli import Docker, DockerError
+from ansible_collections.djangodocker.deploy.plugins.module_utils.release_history import read_history, rollback_candidate
 
 
 class DockerCli(Docker):
@@ -422,14 +423,6 @@ def release(docker, params, check_mode):
     return result, actions
 
 
-def read_history(history):
-    try:
-        with open(history, encoding="utf-8") as handle:
-            return [line.strip() for line in handle if line.strip()]
-    except FileNotFoundError:
-        return []
-
-
 def rollback_target(docker, name, history, wanted):
     """The image tag a rollback goes back to: WANTED, or the newest release in HISTORY that served, is not the
     serving one and whose image is still on the host (never a release that failed). DockerError when none."""
@@ -437,9 +430,7 @@ def rollback_target(docker, name, history, wanted):
     if wanted:
         found = name + ":" + wanted if name + ":" + wanted in images else ""
     else:
-        serving = image_of(docker.inspect(name))
-        found = next((image for image in reversed(read_history(history) if history else [])
-                      if image != serving and image in images), "")
+        found = rollback_candidate(read_history(history) if history else [], image_of(docker.inspect(name)), images)
     if not found:
         raise DockerError("There is no image %s on the host to go back to. Images of %s there: %s."
                           % (name + ":" + wanted if wanted else "of an earlier release that served", name,
