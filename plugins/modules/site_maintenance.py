@@ -37,9 +37,16 @@ options:
     type: path
     required: true
   page:
-    description: O(state=on) - the page's HTML; empty uses the plain default page.
+    description: O(state=on) - the page's HTML; empty uses the plain default page (O(switch=user) only).
     type: str
     default: ""
+  switch:
+    description:
+      - V(user) is maintenance.yml's switch (C(maintenance/on)); V(busy) is a job's that stops the app (a database
+        move), so that the job's end does not end the user's maintenance, nor the user's the job's.
+    type: str
+    choices: [user, busy]
+    default: user
 extends_documentation_fragment:
   - djangodocker.deploy.attributes
 attributes:
@@ -84,15 +91,15 @@ def host_sites(conf_dir):
     return sorted(SITE_FILE.match(name).group("name") for name in names if SITE_FILE.match(name))
 
 
-def flag(sites_dir, site):
-    return os.path.join(sites_dir, site, "maintenance", "on")
+def flag(sites_dir, site, switch="user"):
+    return os.path.join(sites_dir, site, "maintenance", "on" if switch == "user" else "busy")
 
 
 def reads_flag(conf_dir, site):
     """Whether the site's configuration asks for the flag file (written by this version of the role)."""
     try:
         with open(os.path.join(conf_dir, "site-%s.conf" % site), encoding="utf-8") as handle:
-            return "/srv/sites/%s/maintenance/on" % site in handle.read()
+            return "/srv/sites/%s/maintenance/busy" % site in handle.read()
     except OSError:
         return False
 
@@ -136,19 +143,20 @@ def remove(path, check_mode):
     return True
 
 
-def switch(site, state, sites_dir, page, check_mode):
+def switch(site, state, sites_dir, page, check_mode, which="user"):
     """Whether SITE's maintenance files changed; the page first, then the flag (on), or the flag only (off)."""
     folder = os.path.dirname(flag(sites_dir, site))
     if state == "off":
-        return remove(flag(sites_dir, site), check_mode)
+        return remove(flag(sites_dir, site, which), check_mode)
     changed = False
     if not os.path.isdir(folder):
         changed = True
         if not check_mode:
             os.makedirs(folder, mode=0o755)
-    page_path = os.path.join(folder, "page.html")
-    changed = (write(page_path, page, check_mode) if page else remove(page_path, check_mode)) or changed
-    return write(flag(sites_dir, site), "", check_mode) or changed
+    if which == "user":
+        page_path = os.path.join(folder, "page.html")
+        changed = (write(page_path, page, check_mode) if page else remove(page_path, check_mode)) or changed
+    return write(flag(sites_dir, site, which), "", check_mode) or changed
 
 
 def main():
@@ -159,6 +167,7 @@ def main():
             conf_dir=dict(type="path", required=True),
             sites_dir=dict(type="path", required=True),
             page=dict(type="str", default=""),
+            switch=dict(type="str", choices=["user", "busy"], default="user"),
         ),
         supports_check_mode=True,
     )
@@ -168,7 +177,7 @@ def main():
     if found:
         module.fail_json(msg="Nothing was changed: %s." % "; ".join(found))
     done = [dict(name=site, changed=switch(site, params["state"], params["sites_dir"], params["page"],
-                                           module.check_mode))
+                                           module.check_mode, params["switch"]))
             for site in (params["sites"] or present)]
     module.exit_json(changed=any(site["changed"] for site in done), sites=done)
 

@@ -11,7 +11,7 @@ def host(tmp_path, sites=("alpha", "beta"), old=()):
     files.mkdir()
     for site in sites:
         (files / site).mkdir()
-        text = "server {}\n" if site in old else "if (-f /srv/sites/%s/maintenance/on) { return 503; }\n" % site
+        text = "server {}\n" if site in old else "if (-f /srv/sites/%s/maintenance/busy) { return 503; }\n" % site
         (conf / ("site-%s.conf" % site)).write_text(text)
     (conf / "djangodocker.conf").write_text("")
     return str(conf), str(files)
@@ -46,3 +46,12 @@ def test_every_site_by_default_and_unknown_or_old_sites_are_refused(tmp_path):
         "no site delta on this host (its sites: alpha, beta, gamma)"]
     assert "gamma was written by an earlier version" in module.problems([], module.host_sites(conf), conf)[0]
     assert "there is no site" in module.problems([], [], str(tmp_path / "none"))[0]
+
+
+def test_a_jobs_switch_and_the_users_are_apart(tmp_path):
+    conf, files = host(tmp_path)
+    assert module.switch("beta", "on", files, "", False, "user")
+    assert module.switch("beta", "on", files, "", False, "busy")
+    assert module.switch("beta", "off", files, "", False, "busy")
+    assert os.path.isfile(os.path.join(files, "beta", "maintenance", "on"))
+    assert not os.path.exists(os.path.join(files, "beta", "maintenance", "busy"))
