@@ -193,6 +193,12 @@ options:
         description: sqlite - backups kept per label.
         type: int
         default: 5
+      offsite_dir:
+        description:
+          - The app's off-site folder when off-site backups are on (the backup before migrations is queued for upload,
+            M(djangodocker.deploy.offsite_backup) O(djangodocker.deploy.offsite_backup#module:state=queued)); empty for none.
+        type: str
+        default: ""
       lock_timeout:
         description: Seconds to wait for another run's deploy lock.
         type: int

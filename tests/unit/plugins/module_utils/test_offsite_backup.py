@@ -46,8 +46,8 @@ def test_restic_runs_from_its_image_with_its_secrets_read_inside_the_container(t
     assert "%s:/run/offsite:ro" % (tmp_path / "offsite") in argv and "/srv/m:/backup/mysite/media:ro" in argv
     script = argv[argv.index("-c") + 1]
     assert ". /run/offsite/storage.env" in script and script.endswith('exec restic "$@"')
-    assert argv[argv.index("-c") + 2:] == ["restic", "--password-file", "/run/offsite/password", "-o",
-                                            "s3.bucket-lookup=dns", "snapshots"]
+    assert argv[argv.index("-c") + 2:] == [
+        "restic", "--password-file", "/run/offsite/password", "-o", "s3.bucket-lookup=dns", "snapshots"]
     bounded = ob.restic_argv(config(tmp_path), ["cat", "config"], timeout=60)
     assert "exec timeout 60 restic" in bounded[bounded.index("-c") + 1]
 

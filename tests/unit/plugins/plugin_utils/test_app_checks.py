@@ -186,8 +186,9 @@ OFFSITE = {"password_set": True, "scheme": "s3", "keep": {"daily": 7, "weekly": 
 def test_offsite_settings_need_a_password_a_repository_kind_and_something_kept():
     assert problems(dict(GOOD, offsite=OFFSITE)) == []
     assert problems(dict(GOOD, offsite={})) == []
-    found = problems(dict(GOOD, offsite=dict(OFFSITE, password_set=False, scheme="ftp",
-                                              keep={"daily": "x", "hourly": 1}, check_read_data_subset="lots")))
+    bad = dict(OFFSITE, password_set=False, scheme="ftp", keep={"daily": "x", "hourly": 1},
+               check_read_data_subset="lots")
+    found = problems(dict(GOOD, offsite=bad))
     assert len(found) == 4
     assert "needs django_app_offsite_password" in found[0] and "(ftp:...)" in found[1]
     assert "(hourly, daily)" in found[2] and "(lots)" in found[3]
