@@ -87,8 +87,11 @@ def said(stderr, count=6):
     return " | ".join(lines[-count:]) or "no output"
 
 
-def repository_problem(code, stderr):
-    """What a failed restic call says about the repository, in words; '' when it is not about it."""
+def repository_problem(code, stderr, timeout=0):
+    """What a failed restic call says about the repository, in words; '' when it is not about it. Ended by its
+    TIMEOUT, restic says "Is there a repository..." for a repository it could not reach: that is silence."""
+    if timeout and code in (124, 143):
+        return "it did not answer within %s s" % timeout
     if code == EXIT_WRONG_PASSWORD or "wrong password" in stderr:
         return "the repository's password is wrong (django_app_offsite_password)"
     if code == EXIT_NO_REPOSITORY or "repository does not exist" in stderr or "Is there a repository" in stderr:
@@ -113,14 +116,12 @@ def ensure_repository(config, init=False, runner=run):
     code, dummy, err = runner(restic_argv(config, ["cat", "config"], timeout=timeout))
     if code == 0:
         return "found"
-    problem = repository_problem(code, err)
-    if code in (124, 143) and not problem:
-        problem = "it did not answer within %s s (%s)" % (timeout, said(err, 2))
+    problem = repository_problem(code, err, timeout)
     if init and (code == EXIT_NO_REPOSITORY or problem.startswith("there is no")):
         restic(config, ["init"], runner)
         return "initialised"
-    raise OffsiteError("The restic repository of %s cannot be used: %s" % (
-        config["app"], problem or "it did not answer (%s)" % said(err)))
+    raise OffsiteError("The restic repository of %s cannot be used: %s (%s)" % (
+        config["app"], problem or "restic failed (exit %s)" % code, said(err, 2)))
 
 
 def snapshot_mounts(config, dump):
@@ -243,8 +244,7 @@ def snapshots(config, runner=run):
     timeout = config.get("timeout") or PROBE_TIMEOUT
     code, out, err = runner(restic_argv(config, ["snapshots", "--json", "--tag", tag(config["app"])], timeout=timeout))
     if code != 0:
-        problem = repository_problem(code, err) or (
-            "it did not answer within %s s" % timeout if code in (124, 143) else "restic failed (exit %s)" % code)
+        problem = repository_problem(code, err, timeout) or "restic failed (exit %s)" % code
         raise OffsiteError("The restic repository of %s cannot be used: %s (%s)" % (config["app"], problem, said(err, 2)))
     return json.loads(out or "[]")
 

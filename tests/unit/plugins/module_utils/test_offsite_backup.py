@@ -62,8 +62,11 @@ def test_a_wrong_password_a_missing_repository_and_silence_are_said_in_words(tmp
     assert missing.commands() == ["cat"]
     assert ob.ensure_repository(config(tmp_path), init=True, runner=missing) == "initialised"
     assert missing.commands()[-1] == "init"
-    silent = Restic({"cat": (124, "", "Stat: dial tcp 10.0.0.9:443: connect: connection refused\n")})
-    with pytest.raises(ob.OffsiteError, match="did not answer within 60 s.*connection refused"):
+    # Ended by the timeout, restic asks whether there is a repository: it is silence, not a missing one.
+    silent = Restic({"cat": (143, "", "Stat: dial tcp 10.0.0.9:443: connect: connection refused\n"
+                                      "Fatal: unable to open config file: context canceled\n"
+                                      "Is there a repository at the following location?\n")})
+    with pytest.raises(ob.OffsiteError, match="did not answer within 60 s.*context canceled"):
         ob.ensure_repository(config(tmp_path), init=True, runner=silent)
     assert silent.commands() == ["cat"]
 
@@ -165,3 +168,11 @@ def test_the_timers_script_writes_its_status_either_way(tmp_path, monkeypatch):
     status = ob.read_status(os.path.join(cfg["offsite_dir"], "status.json"))
     assert status["last_good"] == 1000.0 and "connection refused" in status["error"]
     assert status["last_failure"] == 2000.0
+
+
+def test_listing_snapshots_is_bounded_and_silence_is_said_so(tmp_path):
+    silent = Restic({"snapshots": (143, "", "Fatal: unable to open config file: context canceled\n"
+                                            "Is there a repository at the following location?\n")})
+    with pytest.raises(ob.OffsiteError, match="did not answer within 5 s"):
+        ob.restore(config(tmp_path, timeout=5), str(tmp_path / "t"), runner=silent)
+    assert "exec timeout 5 restic" in silent.calls[0][silent.calls[0].index("-c") + 1]
