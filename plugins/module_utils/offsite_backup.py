@@ -111,15 +111,22 @@ def restic(config, args, runner=run, mounts=(), writable=()):
 
 def ensure_repository(config, init=False, runner=run):
     """'found' or 'initialised'; OffsiteError when it cannot be reached or read (wrong password), or is
-    missing and INIT is false."""
+    missing and INIT is false. With INIT, `restic init` comes first: on a new bucket restic's question about
+    the configuration retries for minutes, while init creates the bucket; on a repository that exists it
+    fails at once saying so, and the question follows."""
     timeout = config.get("timeout") or PROBE_TIMEOUT
+    if init:
+        code, dummy, err = runner(restic_argv(config, ["init"], timeout=timeout))
+        if code == 0:
+            return "initialised"
+        if "already initialized" not in err and "already exists" not in err:
+            raise OffsiteError("The restic repository of %s could not be created: %s (%s)" % (
+                config["app"], repository_problem(code, err, timeout) or "restic init failed (exit %s)" % code,
+                said(err, 2)))
     code, dummy, err = runner(restic_argv(config, ["cat", "config"], timeout=timeout))
     if code == 0:
         return "found"
     problem = repository_problem(code, err, timeout)
-    if init and (code == EXIT_NO_REPOSITORY or problem.startswith("there is no")):
-        restic(config, ["init"], runner)
-        return "initialised"
     raise OffsiteError("The restic repository of %s cannot be used: %s (%s)" % (
         config["app"], problem or "restic failed (exit %s)" % code, said(err, 2)))
 

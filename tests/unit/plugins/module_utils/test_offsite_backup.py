@@ -60,15 +60,29 @@ def test_a_wrong_password_a_missing_repository_and_silence_are_said_in_words(tmp
     with pytest.raises(ob.OffsiteError, match="django_app_offsite_init: true"):
         ob.ensure_repository(config(tmp_path), runner=missing)
     assert missing.commands() == ["cat"]
-    assert ob.ensure_repository(config(tmp_path), init=True, runner=missing) == "initialised"
-    assert missing.commands()[-1] == "init"
     # Ended by the timeout, restic asks whether there is a repository: it is silence, not a missing one.
     silent = Restic({"cat": (143, "", "Stat: dial tcp 10.0.0.9:443: connect: connection refused\n"
                                       "Fatal: unable to open config file: context canceled\n"
                                       "Is there a repository at the following location?\n")})
     with pytest.raises(ob.OffsiteError, match="did not answer within 60 s.*context canceled"):
-        ob.ensure_repository(config(tmp_path), init=True, runner=silent)
-    assert silent.commands() == ["cat"]
+        ob.ensure_repository(config(tmp_path), runner=silent)
+
+
+def test_with_init_a_new_repository_is_created_and_an_existing_one_asked(tmp_path):
+    new = Restic()
+    assert ob.ensure_repository(config(tmp_path), init=True, runner=new) == "initialised"
+    assert new.commands() == ["init"]
+    existing = Restic({"init": (1, "", "Fatal: create key in repository at s3:x failed: repository master key and "
+                                       "config already initialized\n")})
+    assert ob.ensure_repository(config(tmp_path), init=True, runner=existing) == "found"
+    assert existing.commands() == ["init", "cat"]
+    wrong = Restic({"init": (1, "", "Fatal: repository master key and config already initialized\n"),
+                    "cat": (12, "", "Fatal: wrong password or no key found\n")})
+    with pytest.raises(ob.OffsiteError, match="password is wrong"):
+        ob.ensure_repository(config(tmp_path), init=True, runner=wrong)
+    unreachable = Restic({"init": (143, "", "Fatal: create repository: context canceled\n")})
+    with pytest.raises(ob.OffsiteError, match="could not be created: it did not answer within 60 s"):
+        ob.ensure_repository(config(tmp_path), init=True, runner=unreachable)
 
 
 def test_a_backup_is_one_snapshot_of_the_apps_database_and_media_then_the_apps_retention(tmp_path):
