@@ -35,10 +35,13 @@ PY
 
 # The tree as git sees it (tracked and untracked, not ignored), copied where
 # ansible-test wants a collection to be, outside this git checkout (inside it,
-# ansible-test would ask git for the files and find the copy ignored).
+# ansible-test would ask git for the files and find the copy ignored). One
+# copy per tree: two trees' runs at once (a clone's CI and a working tree's
+# tests) must not remove each other's copy.
 collection_copy() {
-  local dest
-  dest="${TMPDIR:-/tmp}/djd-ansible-test-$(id -u)/ansible_collections/djangodocker/deploy"
+  local dest tree
+  tree=$(printf '%s' "$DJD_ROOT" | sha256sum | cut -c1-8)
+  dest="${TMPDIR:-/tmp}/djd-ansible-test-$(id -u)-$tree/ansible_collections/djangodocker/deploy"
   rm -rf "$dest" && mkdir -p "$dest" || return 1
   (cd "$DJD_ROOT" && git ls-files -co --exclude-standard -z | xargs -0 cp --parents -P -t "$dest") || return 1
   echo "$dest"
