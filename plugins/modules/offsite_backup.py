@@ -176,6 +176,7 @@ import time
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.djangodocker.deploy.plugins.module_utils.app_image import UID
+from ansible_collections.djangodocker.deploy.plugins.module_utils.host_files import ensure_file, ensure_folder
 from ansible_collections.djangodocker.deploy.plugins.module_utils.offsite_backup import (
     SCRIPT, OffsiteError, ensure_repository, read_status, restore, status_warning)
 
@@ -200,41 +201,17 @@ def config_of(params):
                 check_read_data_subset=params["check_read_data_subset"], timeout=params["timeout"])
 
 
-def write_private(path, content, check_mode):
-    """Whether PATH (0600) changed to CONTENT."""
-    try:
-        with open(path, encoding="utf-8") as handle:
-            same = handle.read() == content
-        same = same and (os.stat(path).st_mode & 0o777) == 0o600
-    except FileNotFoundError:
-        same = False
-    if same or check_mode:
-        return not same
-    handle, partial = tempfile.mkstemp(dir=os.path.dirname(path), prefix=".partial-")
-    with os.fdopen(handle, "w", encoding="utf-8") as out:
-        out.write(content)
-    os.chmod(partial, 0o600)
-    os.replace(partial, path)
-    return True
-
-
 def write_files(module, params):
-    """Whether the off-site folder, restic's cache folder or a file of the folder changed."""
+    """Whether the off-site folder, restic's cache folder or a file of the folder changed (root's: 0700, 0600)."""
     changed = False
-    if not os.path.isdir(params["offsite_dir"]):
-        changed = True
-        if not module.check_mode:
-            os.makedirs(params["offsite_dir"], mode=0o700)
-    for path in (params["cache_dir"],):
-        if not os.path.isdir(path):
-            changed = True
-            if not module.check_mode:
-                os.makedirs(path, mode=0o700)
+    for path in (params["offsite_dir"], params["cache_dir"]):
+        changed = bool(ensure_folder(path, "0700", check_mode=module.check_mode)) or changed
     files = {"password": params["password"] + "\n",
              "storage.env": storage_env_text(params["repository"], params["storage_env"]),
              "offsite.json": json.dumps(config_of(params), indent=1, sort_keys=True) + "\n"}
     for name, content in files.items():
-        changed = write_private(os.path.join(params["offsite_dir"], name), content, module.check_mode) or changed
+        changed = bool(ensure_file(os.path.join(params["offsite_dir"], name), content.encode("utf-8"), "0600",
+                                   check_mode=module.check_mode, secret=True)) or changed
     return changed
 
 

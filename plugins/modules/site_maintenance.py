@@ -79,6 +79,8 @@ import re
 
 from ansible.module_utils.basic import AnsibleModule
 
+from ansible_collections.djangodocker.deploy.plugins.module_utils.host_files import ensure_file, ensure_folder
+
 SITE_FILE = re.compile(r"^site-(?P<name>.+)\.conf$")
 
 
@@ -118,23 +120,6 @@ def problems(wanted, present, conf_dir):
     return []
 
 
-def write(path, content, check_mode):
-    """Whether PATH changed to CONTENT (0644: Nginx's worker reads it)."""
-    try:
-        with open(path, encoding="utf-8") as handle:
-            if handle.read() == content:
-                return False
-    except FileNotFoundError:
-        pass
-    if not check_mode:
-        partial = path + ".partial"
-        with open(partial, "w", encoding="utf-8") as handle:
-            handle.write(content)
-        os.chmod(partial, 0o644)
-        os.replace(partial, path)
-    return True
-
-
 def remove(path, check_mode):
     if not os.path.exists(path):
         return False
@@ -148,15 +133,15 @@ def switch(site, state, sites_dir, page, check_mode, which="user"):
     folder = os.path.dirname(flag(sites_dir, site))
     if state == "off":
         return remove(flag(sites_dir, site, which), check_mode)
-    changed = False
-    if not os.path.isdir(folder):
-        changed = True
-        if not check_mode:
-            os.makedirs(folder, mode=0o755)
+    # Nginx's worker reads them: 0755 and 0644, root's.
+    changed = bool(ensure_folder(folder, "0755", check_mode=check_mode))
+    if check_mode and changed:
+        return True
     if which == "user":
         page_path = os.path.join(folder, "page.html")
-        changed = (write(page_path, page, check_mode) if page else remove(page_path, check_mode)) or changed
-    return write(flag(sites_dir, site, which), "", check_mode) or changed
+        changed = (bool(ensure_file(page_path, page.encode("utf-8"), "0644", check_mode=check_mode)) if page
+                   else remove(page_path, check_mode)) or changed
+    return bool(ensure_file(flag(sites_dir, site, which), b"", "0644", check_mode=check_mode)) or changed
 
 
 def main():

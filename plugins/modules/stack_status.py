@@ -103,7 +103,8 @@ def app_report(module, docker, web, workers, images, certs_dir, now):
     image = (inspected.get("Config") or {}).get("Image", web["image"])
     built = parse_time(inspect_json(docker, "image", "inspect", image).get("Created", ""))
     started = parse_time(state.get("StartedAt", ""))
-    root = os.path.dirname(mount_source(inspected, "/data").rstrip("/")) if mount_source(inspected, "/data") else ""
+    data = mount_source(inspected, "/data")
+    root = os.path.dirname(data.rstrip("/")) if data else ""
     backup = newest_file(os.path.join(root, "backups")) if root else None
     offsite = read_status(os.path.join(root, "offsite", "status.json")) if root else {}
     lock = read_lock(os.path.join(root, "deploy.lock")) if root else None
