@@ -23,6 +23,9 @@ description:
     that ran there keeps that database (its data is there), recorded as C(legacy); a new app gets its
     own. Once recorded, an app keeps its database; other names asked for later are reported, not
     switched to (the data would seem gone).
+  - O(state=absent) (a purge of the app, remove.yml) drops the app's database and user, and deletes its record,
+    its password and its backup folder; the database of an earlier version's layout, shared by every app then, is
+    kept (only the record goes). An app with no record changes nothing.
   - Nothing secret is in the result.
 author: djangodocker.deploy developers (!UNKNOWN)
 options:
@@ -34,14 +37,17 @@ options:
     description: The app's name (the django_app role's).
     type: str
     required: true
+  state:
+    description: Whether the app has its database and user (V(present)) or not (V(absent)).
+    type: str
+    choices: [present, absent]
+    default: present
   name:
-    description: The app's database (an identifier).
+    description: The app's database (an identifier). Required with O(state=present).
     type: str
-    required: true
   user:
-    description: The app's user (an identifier).
+    description: The app's user (an identifier). Required with O(state=present).
     type: str
-    required: true
   password:
     description: The user's password; empty generates one once and keeps it.
     type: str
@@ -68,8 +74,8 @@ options:
     required: true
   url:
     description: C(DATABASE_URL) with C({user}), C({password}) (percent-encoded) and C({name}) to fill in.
+      Required with O(state=present).
     type: str
-    required: true
   lock:
     description:
       - The app's deploy lock (recorded; the scheduled backups take it, so none runs during a release).
@@ -132,6 +138,7 @@ reasons:
 
 import os
 import re
+import shutil
 
 from ansible.module_utils.basic import AnsibleModule
 from ansible.module_utils.six.moves.urllib.parse import quote, unquote, urlsplit
@@ -155,6 +162,9 @@ SQL = {
         "database": "CREATE DATABASE \"{name}\" OWNER \"{user}\";\n",
         # Other apps' users may not even connect.
         "grant": "REVOKE CONNECT, TEMPORARY ON DATABASE \"{name}\" FROM PUBLIC;\n",
+        # Sessions still open (a psql of the user's) would make DROP DATABASE fail.
+        "drop": ("SELECT 'closed:' || count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = '{name}';\n"
+                 "DROP DATABASE IF EXISTS \"{name}\";\nDROP ROLE IF EXISTS \"{user}\";\n"),
     },
     "mysql": {
         "exists": ("SELECT CONCAT('user:', COUNT(*)) FROM mysql.user WHERE User = '{user}' AND Host = '%';\n"
@@ -164,6 +174,7 @@ SQL = {
         "password": "ALTER USER '{user}'@'%' IDENTIFIED BY '{password}';\n",
         "database": "CREATE DATABASE `{name}`;\n",
         "grant": "GRANT ALL PRIVILEGES ON `{name}`.* TO '{user}'@'%';\n",
+        "drop": "DROP DATABASE IF EXISTS `{name}`;\nDROP USER IF EXISTS '{user}'@'%';\n",
     },
 }
 
@@ -257,6 +268,37 @@ def password_for(folder, given, check_mode):
     return value, ensure_file(path, (value + "\n").encode("ascii"), "0600", check_mode=check_mode, secret=True)
 
 
+def drop(module, docker):
+    """State absent: the app's database, user, record and backups gone; the reasons."""
+    p = module.params
+    root, app = p["root"], p["app"]
+    folder = service_accounts.app_folder(root, app)
+    kept = service_accounts.records(root).get(app)
+    if not kept:
+        return {"reasons": []}
+    account = {"name": kept["DB_NAME"], "user": kept["DB_USER"]}
+    reasons = []
+    if kept.get("LEGACY") == "1":
+        module.warn("app %s used the one database of an earlier version's layout (%s), which other apps may use: "
+                    "it is kept; only the app's record goes" % (app, account["name"]))
+    else:
+        reasons.append("database %s and user %s dropped" % (account["name"], account["user"]))
+        if os.path.isdir(kept.get("BACKUP_DIR", "")):
+            reasons.append("backups in %s deleted" % kept["BACKUP_DIR"])
+    reasons.append("record %s deleted" % folder)
+    if module.check_mode:
+        return {"reasons": reasons}
+    if kept.get("LEGACY") != "1":
+        for what, pattern in (("name", NAME), ("user", USER)):
+            if not pattern.match(account[what]):
+                raise service_accounts.AccountProblem("the record of app %s names %r, not an identifier" % (app, account[what]))
+        docker.run("exec", "-i", p["container"], *p["admin_command"], data=SQL[p["family"]]["drop"].format(**account))
+        if os.path.isdir(kept.get("BACKUP_DIR", "")) and kept["BACKUP_DIR"] != os.path.join(root, "backups"):
+            shutil.rmtree(kept["BACKUP_DIR"])
+    shutil.rmtree(folder)
+    return {"reasons": reasons}
+
+
 def run(module, docker):
     p = module.params
     for what, pattern, value in (("database_name", NAME, p["name"]), ("database_user", USER, p["user"])):
@@ -313,20 +355,22 @@ def main():
         argument_spec=dict(
             root=dict(type="path", required=True),
             app=dict(type="str", required=True),
-            name=dict(type="str", required=True),
-            user=dict(type="str", required=True),
+            state=dict(type="str", default="present", choices=["present", "absent"]),
+            name=dict(type="str"),
+            user=dict(type="str"),
             password=dict(type="str", default="", no_log=True),
             family=dict(type="str", choices=["postgresql", "mysql"], required=True),
             container=dict(type="str", required=True),
             reserved_users=dict(type="list", elements="str", default=[]),
             admin_command=dict(type="list", elements="str", required=True),
-            url=dict(type="str", required=True),
+            url=dict(type="str"),
             lock=dict(type="path"),
         ),
+        required_if=[("state", "present", ["name", "user", "url"])],
         supports_check_mode=True,
     )
     try:
-        result = run(module, Docker(module))
+        result = (run if module.params["state"] == "present" else drop)(module, Docker(module))
     except (service_accounts.AccountProblem, DockerError, FileProblem, OSError) as error:
         module.fail_json(msg=str(error))
     module.exit_json(changed=bool(result["reasons"]), **result)

@@ -18,6 +18,10 @@ description:
   - A host made by an earlier version gave every app database 0 (C(<root>/client.env)); an app that ran
     there keeps 0, without a prefix (its keys are there); 0 is then not given to a new app.
   - An error, before anything changes, when every database number is taken.
+  - O(state=absent) (a purge of the app, remove.yml) empties the app's database number (C(FLUSHDB) through
+    C(redis-cli) in O(container), authenticated from O(conf)) and deletes its record, so the number is free for
+    another app; database 0 of an earlier version's layout is not emptied (only the record goes). An app with no
+    record changes nothing.
   - Nothing secret is in the result.
 author: djangodocker.deploy developers (!UNKNOWN)
 options:
@@ -29,10 +33,21 @@ options:
     description: The app's name (the django_app role's).
     type: str
     required: true
-  url:
-    description: C(REDIS_URL) with C({password}) (percent-encoded) and C({db}) to fill in.
+  state:
+    description: Whether the app has its database number (V(present)) or not (V(absent)).
     type: str
-    required: true
+    choices: [present, absent]
+    default: present
+  url:
+    description: C(REDIS_URL) with C({password}) (percent-encoded) and C({db}) to fill in. Required with
+      O(state=present).
+    type: str
+  container:
+    description: With O(state=absent), Redis' container.
+    type: str
+  conf:
+    description: With O(state=absent), Redis' configuration in the container (its C(requirepass) line is the password).
+    type: str
   databases:
     description: How many databases the server has (its C(databases) setting).
     type: int
@@ -75,12 +90,13 @@ reasons:
 """
 
 import os
+import shutil
 
 from ansible.module_utils.basic import AnsibleModule
 from ansible.module_utils.six.moves.urllib.parse import quote
 
 from ansible_collections.djangodocker.deploy.plugins.module_utils import service_accounts
-from ansible_collections.djangodocker.deploy.plugins.module_utils.docker_cli import Docker
+from ansible_collections.djangodocker.deploy.plugins.module_utils.docker_cli import Docker, DockerError
 from ansible_collections.djangodocker.deploy.plugins.module_utils.host_files import FileProblem, read_text
 
 
@@ -119,19 +135,47 @@ def run(module, docker):
     return {"env_file": os.path.join(folder, "client.env"), "db": db, "legacy": legacy, "reasons": reasons}
 
 
+def forget(module, docker):
+    """State absent: the app's database number emptied and its record deleted; the reasons."""
+    p = module.params
+    folder = service_accounts.app_folder(p["root"], p["app"])
+    kept = service_accounts.records(p["root"]).get(p["app"])
+    if not kept:
+        return {"reasons": []}
+    reasons = ["record %s deleted" % folder]
+    legacy = kept.get("LEGACY") == "1" or not kept.get("REDIS_DB", "").isdigit()
+    if not legacy:
+        reasons.insert(0, "database %s emptied" % kept["REDIS_DB"])
+    if module.check_mode:
+        return {"reasons": reasons}
+    if not legacy:
+        if not p["container"] or not (p["conf"] or "").startswith("/") or "'" in p["conf"]:
+            raise service_accounts.AccountProblem("state=absent needs Redis' container and its configuration's path")
+        # The password stays in the container: read there from the configuration into redis-cli's environment.
+        docker.run("exec", p["container"], "sh", "-c",
+                   "REDISCLI_AUTH=$(sed -n 's/^requirepass //p' '%s') exec redis-cli -n %d FLUSHDB"
+                   % (p["conf"], int(kept["REDIS_DB"])))
+    shutil.rmtree(folder)
+    return {"reasons": reasons}
+
+
 def main():
     module = AnsibleModule(
         argument_spec=dict(
             root=dict(type="path", required=True),
             app=dict(type="str", required=True),
-            url=dict(type="str", required=True),
+            state=dict(type="str", default="present", choices=["present", "absent"]),
+            url=dict(type="str"),
             databases=dict(type="int", default=16),
+            container=dict(type="str"),
+            conf=dict(type="str"),
         ),
+        required_if=[("state", "present", ["url"])],
         supports_check_mode=True,
     )
     try:
-        result = run(module, Docker(module))
-    except (service_accounts.AccountProblem, FileProblem, OSError) as error:
+        result = (run if module.params["state"] == "present" else forget)(module, Docker(module))
+    except (service_accounts.AccountProblem, DockerError, FileProblem, OSError) as error:
         module.fail_json(msg=str(error))
     module.exit_json(changed=bool(result["reasons"]), **result)
 

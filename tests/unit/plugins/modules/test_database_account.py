@@ -29,7 +29,9 @@ class FakeServer:
             server.sent.append(data)
             if server.fail and "CREATE" in data:
                 raise module.DockerError("docker exec failed: ERROR: syntax error at %s" % data)
-            if data.startswith("SELECT"):
+            server.users.difference_update(re.findall(r"DROP (?:ROLE|USER) IF EXISTS [\"']([^\"']+)", data))
+            server.databases.difference_update(re.findall(r"DROP DATABASE IF EXISTS [\"`]([^\"`]+)", data))
+            if data.startswith("SELECT") and "DROP" not in data:
                 user = re.search(r"rolname = '([^']+)'|User = '([^']+)'", data).group(0).split("'")[1]
                 name = re.search(r"(datname|SCHEMA_NAME) = '([^']+)'", data).group(2)
                 return "user:%d\ndatabase:%d\n" % (user in server.users, name in server.databases)
@@ -166,3 +168,50 @@ def test_the_deploy_lock_is_recorded_and_kept_by_a_call_without_it(tmp_path, run
     assert "LOCK=/srv/django/shop/deploy.lock\n" in account.read_text()
     again = run_module(module.main, args(tmp_path), capsys)
     assert not again["changed"] and "LOCK=/srv/django/shop/deploy.lock\n" in account.read_text()
+
+
+def drop_args(tmp_path, app="shop"):
+    return {"root": str(tmp_path / "postgresql"), "app": app, "state": "absent", "family": "postgresql",
+            "container": "postgresql", "admin_command": ["sh", "-c", "psql"]}
+
+
+def test_absent_drops_only_that_apps_database_user_record_and_backups(tmp_path, run_module, capsys, monkeypatch):
+    server = FakeServer().install(monkeypatch)
+    run_module(module.main, args(tmp_path, "shop"), capsys)
+    run_module(module.main, args(tmp_path, "blog"), capsys)
+    backups = tmp_path / "postgresql" / "backups"
+    for app in ("shop", "blog"):
+        (backups / app).mkdir(parents=True)
+        (backups / app / "1-scheduled.dump").write_text("rows")
+    gone = run_module(module.main, drop_args(tmp_path, "shop"), capsys)
+    dropped = server.sent[-1]
+    assert gone["changed"] and 'DROP DATABASE IF EXISTS "shop"' in dropped and 'DROP ROLE IF EXISTS "shop"' in dropped
+    assert "blog" not in dropped and "pg_terminate_backend" in dropped and server.databases == {"blog"}
+    assert not (tmp_path / "postgresql" / "apps" / "shop").exists() and not (backups / "shop").exists()
+    assert (tmp_path / "postgresql" / "apps" / "blog" / "account").exists() and (backups / "blog" / "1-scheduled.dump").exists()
+    sent = len(server.sent)
+    again = run_module(module.main, drop_args(tmp_path, "shop"), capsys)
+    assert not again["changed"] and len(server.sent) == sent
+
+
+def test_absent_on_mysql_and_in_check_mode(tmp_path, run_module, capsys, monkeypatch):
+    server = FakeServer().install(monkeypatch)
+    run_module(module.main, args(tmp_path, "shop", family="mysql"), capsys)
+    sent = len(server.sent)
+    checked = run_module(module.main, dict(drop_args(tmp_path), family="mysql", _ansible_check_mode=True), capsys)
+    assert checked["changed"] and len(server.sent) == sent and (tmp_path / "postgresql" / "apps" / "shop").exists()
+    run_module(module.main, dict(drop_args(tmp_path), family="mysql"), capsys)
+    assert server.sent[-1] == "DROP DATABASE IF EXISTS `shop`;\nDROP USER IF EXISTS 'shop'@'%';\n"
+
+
+def test_absent_keeps_the_earlier_layouts_shared_database(tmp_path, run_module, capsys, monkeypatch):
+    server = FakeServer().install(monkeypatch)
+    server.apps_with_containers.add("shop")
+    root = tmp_path / "postgresql"
+    root.mkdir()
+    (root / "client.env").write_text(LEGACY_URL)
+    assert run_module(module.main, args(tmp_path, "shop"), capsys)["legacy"]
+    sent = len(server.sent)
+    gone = run_module(module.main, drop_args(tmp_path), capsys)
+    assert gone["changed"] and len(server.sent) == sent and not (root / "apps" / "shop").exists()
+    assert "it is kept" in str(gone.get("warnings"))

@@ -46,3 +46,34 @@ def test_no_number_left_is_a_clear_error(tmp_path, run_module, capsys, monkeypat
     full = run_module(module.main, dict(args(root, "late"), databases=3), capsys)
     assert full["failed"] and "every Redis database" in full["msg"]
     assert not (root / "apps" / "late").exists()
+
+
+def test_absent_empties_the_apps_number_and_gives_it_back(tmp_path, run_module, capsys, monkeypatch):
+    root = setup(tmp_path, monkeypatch)
+    calls = []
+    monkeypatch.setattr(module.Docker, "run", lambda self, *a, **k: calls.append(a) or "OK")
+    run_module(module.main, args(root, "shop"), capsys)
+    run_module(module.main, args(root, "blog"), capsys)
+    gone = run_module(module.main, {"root": str(root), "app": "blog", "state": "absent", "container": "redis",
+                                    "conf": "/usr/local/etc/redis/redis.conf"}, capsys)
+    assert gone["changed"] and len(calls) == 1
+    command = calls[0]
+    assert command[:2] == ("exec", "redis") and command[-1].endswith("redis-cli -n 1 FLUSHDB")
+    # The password never leaves the container: it is read there.
+    assert "redis-pass-1" not in str(command) and "requirepass" in command[-1]
+    assert not (root / "apps" / "blog").exists() and (root / "apps" / "shop").exists()
+    assert run_module(module.main, args(root, "cafe"), capsys)["db"] == 1
+    again = run_module(module.main, {"root": str(root), "app": "blog", "state": "absent", "container": "redis",
+                                     "conf": "/usr/local/etc/redis/redis.conf"}, capsys)
+    assert not again["changed"] and len(calls) == 1
+
+
+def test_absent_keeps_database_0_of_the_earlier_layout(tmp_path, run_module, capsys, monkeypatch):
+    root = setup(tmp_path, monkeypatch, containers={"shop"})
+    (root / "client.env").write_text("REDIS_URL=redis://:redis-pass-1@redis:6379/0\n")
+    calls = []
+    monkeypatch.setattr(module.Docker, "run", lambda self, *a, **k: calls.append(a) or "")
+    run_module(module.main, args(root, "shop"), capsys)
+    gone = run_module(module.main, {"root": str(root), "app": "shop", "state": "absent", "container": "redis",
+                                    "conf": "/usr/local/etc/redis/redis.conf"}, capsys)
+    assert gone["changed"] and calls == [] and not (root / "apps" / "shop").exists()
