@@ -104,6 +104,16 @@ options:
   file:
     description: O(state=queued) - the backup file to upload.
     type: path
+  scripts:
+    description:
+      - With O(state=present), the timers' script and the files it imports (name - content), written into
+        O(scripts_dir) (root's, 0644) in the same call, so keeping them costs the play no task of its own.
+    type: dict
+    default: {}
+  scripts_dir:
+    description: Where O(scripts) go.
+    type: path
+    default: /usr/local/lib/djangodocker
   snapshot:
     description: O(state=fetched) - the snapshot (its id or short id), or C(latest).
     type: str
@@ -212,6 +222,11 @@ def write_files(module, params):
     for name, content in files.items():
         changed = bool(ensure_file(os.path.join(params["offsite_dir"], name), content.encode("utf-8"), "0600",
                                    check_mode=module.check_mode, secret=True)) or changed
+    if params.get("scripts"):
+        changed = bool(ensure_folder(params["scripts_dir"], "0755", check_mode=module.check_mode)) or changed
+        for name, content in sorted(params["scripts"].items()):
+            changed = bool(ensure_file(os.path.join(params["scripts_dir"], os.path.basename(name)),
+                                       content.encode("utf-8"), "0644", check_mode=module.check_mode)) or changed
     return changed
 
 
@@ -318,6 +333,8 @@ def main():
             warning_hours=dict(type="int", default=48),
             snapshot=dict(type="str", default="latest"),
             database_dest=dict(type="path"),
+            scripts=dict(type="dict", default={}),
+            scripts_dir=dict(type="path", default="/usr/local/lib/djangodocker"),
         ),
         required_if=[("state", "present", ["host", "cache_dir", "image", "repository", "password"]),
                      ("state", "fetched", ["host", "cache_dir", "image", "repository", "password", "database_dest"]),

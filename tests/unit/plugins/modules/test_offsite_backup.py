@@ -34,6 +34,16 @@ def test_the_folder_and_its_secrets_are_written_private_once(tmp_path):
     assert module.write_files(run, params(tmp_path, password="other"))
 
 
+def test_the_timers_scripts_are_written_with_the_folder_once(tmp_path):
+    run = mock.Mock(check_mode=False)
+    scripts = {"offsite_backup.py": "#!/usr/bin/python3\n", "deploy_lock.py": "LOCK = 1\n"}
+    assert module.write_files(run, params(tmp_path, scripts=scripts, scripts_dir=str(tmp_path / "lib")))
+    for name, content in scripts.items():
+        assert (tmp_path / "lib" / name).read_text() == content
+        assert stat.S_IMODE(os.stat(tmp_path / "lib" / name).st_mode) == 0o644
+    assert not module.write_files(run, params(tmp_path, scripts=scripts, scripts_dir=str(tmp_path / "lib")))
+
+
 def test_check_mode_writes_nothing(tmp_path):
     assert module.write_files(mock.Mock(check_mode=True), params(tmp_path))
     assert not (tmp_path / "offsite").exists()
