@@ -14,9 +14,9 @@ import shutil
 import tarfile
 
 from ansible_collections.djangodocker.deploy.plugins.module_utils.sqlite_backup import checked_copy
+from ansible_collections.djangodocker.deploy.plugins.module_utils.stack import APP_LABEL
 
 APP = re.compile(r"^[a-z0-9][a-z0-9_.-]*$")
-APP_LABEL = "djangodocker.deploy.app"
 
 
 class RemovalProblem(Exception):
