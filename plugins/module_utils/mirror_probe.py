@@ -91,7 +91,8 @@ def engine_mirror_targets(module):
     docker = Docker(module)
     if not docker.available:
         return []
-    code, out, dummy = docker.attempt("info", "--format", "{{json .RegistryConfig.Mirrors}}")
+    # IndexConfigs: Docker 20.10 keeps the top-level Mirrors of its start after a reload.
+    code, out, dummy = docker.attempt("info", "--format", '{{json (index .RegistryConfig.IndexConfigs "docker.io").Mirrors}}')
     if code != 0:
         return []
     return [{"name": "registry mirror", "url": registry_probe_url(m), "alive": [200, 401]}

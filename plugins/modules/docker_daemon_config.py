@@ -19,8 +19,19 @@ description:
     is written.
   - Writes or removes the engine's proxy drop-in (C(http-proxy.conf), mode 0640 as it may
     hold credentials, C(%) escaped for systemd).
-  - Reports RV(restart_needed) when a file changed, or when the running engine started
+  - With O(registry_mirrors), each listed mirror is asked, from the host, for the manifests
+    of O(mirror_images) (for C(/v2/) when there are none); daemon.json lists only those that
+    serve them all, and a warning names each left out with what it answered. A mirror that is
+    in daemon.json already and only did not answer in time is kept, so a mirror that is slow
+    now and then does not make runs rewrite the file back and forth. When no mirror serves,
+    the module fails before anything is written.
+  - Reports RV(reload_needed) when only keys the engine reloads on C(SIGHUP) changed (the
+    registry mirrors among them) and none was taken out, RV(restart_needed) when the engine
+    must restart: another key changed, the proxy drop-in changed, or the engine started
     before the files were last written (a run that died before its restart).
+  - O(applied_stamp) is the copy of daemon.json the engine last took (written by the caller
+    after a restart or reload); it tells what the running engine has when it was reloaded,
+    not restarted, since the file was written.
 author: djangodocker.deploy developers (!UNKNOWN)
 options:
   path:
@@ -67,6 +78,24 @@ options:
     description: The engine's systemd unit, to learn when it last started.
     type: str
     default: docker.service
+  registry_mirrors:
+    description:
+      - Registry mirrors for Docker Hub pulls, in the order dockerd should try them; those
+        that serve every image of O(mirror_images) are written as C(registry-mirrors)
+        (O(mirror_check=fail)), all of them with a warning for each that does not
+        (O(mirror_check=warn)), all of them unasked (O(mirror_check=skip)). An empty list
+        takes C(registry-mirrors) out of daemon.json. Unset, a C(registry-mirrors) key in
+        O(options) is written as given.
+    type: list
+    elements: str
+  mirror_images:
+    description: The Docker Hub images the play will pull, whose manifests each mirror is asked for.
+    type: list
+    elements: str
+    default: []
+  applied_stamp:
+    description: The copy of daemon.json the running engine took last (see RV(applied)).
+    type: path
 extends_documentation_fragment:
   - djangodocker.deploy.attributes
   - djangodocker.deploy.mirrors
@@ -111,6 +140,24 @@ restart_needed:
   description: Whether the engine must restart to run with these files.
   returned: success
   type: bool
+reload_needed:
+  description: Whether a reload (C(SIGHUP)) is enough for the engine to run with daemon.json.
+  returned: success
+  type: bool
+registry_mirrors:
+  description: The registry mirrors written, in order.
+  returned: success
+  type: list
+  elements: str
+mirror_warnings:
+  description: One sentence for each listed registry mirror left out (or kept though slow), with what it answered.
+  returned: success
+  type: list
+  elements: str
+applied:
+  description: Whether O(applied_stamp) holds daemon.json as written, i.e. the engine took it.
+  returned: success
+  type: bool
 backup_file:
   description: The copy of the previous daemon.json.
   returned: when a backup was made
@@ -145,10 +192,8 @@ from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.djangodocker.deploy.plugins.module_utils.mirror_probe import (
     MIRROR_CHECK_OPTIONS,
     asks_mirrors,
-    failure_message,
-    probe_all,
-    registry_probe_url,
 )
+from ansible_collections.djangodocker.deploy.plugins.module_utils.registry_mirrors import select
 from ansible_collections.djangodocker.deploy.plugins.module_utils.host_files import (
     FileProblem,
     describe,
@@ -198,6 +243,64 @@ def storage_dropped(before_text, config):
     if not isinstance(before, dict):
         return {}
     return {key: before[key] for key in STORAGE_KEYS if key in before and key not in config}
+
+
+# Keys dockerd takes again on SIGHUP (Docker's "configuration reload behavior"):
+# changing only these needs no restart, so running containers are not stopped.
+RELOADABLE_KEYS = frozenset((
+    "authorization-plugins", "debug", "default-runtime", "features", "insecure-registries", "labels",
+    "live-restore", "max-concurrent-downloads", "max-concurrent-uploads", "max-download-attempts",
+    "registry-mirrors", "runtimes", "shutdown-timeout",
+))
+
+
+def engine_action(engine_text, text):
+    """None, "reload" or "restart": what makes an engine that runs ENGINE_TEXT run TEXT.
+
+    A reload sets only the keys the file names: a key taken out would keep its old
+    value until a restart, so taking one out restarts.
+    """
+    if engine_text == text:
+        return None
+    try:
+        before, after = json.loads(engine_text), json.loads(text)
+    except (TypeError, ValueError):
+        return "restart"
+    if not isinstance(before, dict) or not isinstance(after, dict):
+        return "restart"
+    changed = set(k for k in set(before) | set(after) if before.get(k) != after.get(k))
+    if set(before) - set(after) or changed - RELOADABLE_KEYS:
+        return "restart"
+    return "reload"
+
+
+def configured_mirrors(before_text):
+    """The registry mirrors daemon.json lists now ([] when it lists none or cannot be read)."""
+    try:
+        mirrors = json.loads(before_text or "{}").get("registry-mirrors")
+    except (AttributeError, ValueError):
+        return []
+    return mirrors if isinstance(mirrors, list) else []
+
+
+def mirrors_to_write(module, mirrors, configured):
+    """(registry mirrors to write, warnings), after asking them as mirror_check says (fails when none serves)."""
+    params = module.params
+    if not mirrors or not asks_mirrors(params):
+        return list(mirrors), []
+    kept, warnings, error = select(mirrors, params["mirror_images"], configured, params["mirror_timeout"])
+    if params["mirror_check"] == "warn":
+        for warning in warnings:
+            module.warn(warning)
+        if error:
+            module.warn(error)
+        return list(mirrors), warnings + ([error] if error else [])
+    if error:
+        module.fail_json(msg="%s. %s was not written. Check the URLs, or list a mirror that serves these images." % (
+            error, params["path"]), warnings_seen=warnings)
+    for warning in warnings:
+        module.warn(warning)
+    return kept, warnings
 
 
 def config_text(config):
@@ -276,6 +379,9 @@ def main():
             proxy=dict(type="dict", default={}, no_log=True),
             proxy_dropin=dict(type="path", default="/etc/systemd/system/docker.service.d/http-proxy.conf"),
             service=dict(type="str", default="docker.service"),
+            registry_mirrors=dict(type="list", elements="str"),
+            mirror_images=dict(type="list", elements="str", default=[]),
+            applied_stamp=dict(type="path"),
             **MIRROR_CHECK_OPTIONS
         ),
         supports_check_mode=True,
@@ -291,7 +397,18 @@ def main():
         current = parse_json_object(before_text, path) if before_text is not None and params["merge"] else {}
     except FileProblem as error:
         module.fail_json(msg="%s. Fix it, or let the role own the whole file (docker_daemon_merge: false)." % error)
-    config = merged_config(current, params["options"], params["remove_keys"], params["merge"], params["log_options"])
+    options, remove_keys = dict(params["options"]), list(params["remove_keys"])
+    wanted_mirrors = params["registry_mirrors"]
+    if wanted_mirrors is None:
+        wanted_mirrors = options.pop("registry-mirrors", None)
+    mirror_warnings = []
+    if wanted_mirrors is not None:
+        mirrors, mirror_warnings = mirrors_to_write(module, wanted_mirrors, configured_mirrors(before_text))
+        if mirrors:
+            options["registry-mirrors"] = mirrors
+        else:
+            remove_keys.append("registry-mirrors")
+    config = merged_config(current, options, remove_keys, params["merge"], params["log_options"])
     dropped = {} if params["merge"] else storage_dropped(before_text, config)
     if dropped:
         module.fail_json(msg="%s sets %s; writing the file without them (docker_daemon_merge: false) would start Docker on "
@@ -305,15 +422,8 @@ def main():
         config_reasons += ownership_reasons(path, describe(path), {"mode": CONFIG_MODE, "uid": 0, "gid": 0})
 
     result = dict(config=config, previous_config_existed=before_text is not None,
-                  previous_dropin_existed=os.path.exists(dropin))
-    if before_text != text and asks_mirrors(params):
-        # Before writing: dockerd would skip a dead mirror silently and pulls would hang.
-        dead = probe_all([{"name": "registry mirror", "url": registry_probe_url(m), "alive": [200, 401]}
-                          for m in config.get("registry-mirrors") or []], params["mirror_timeout"])
-        if dead and params["mirror_check"] == "fail":
-            module.fail_json(msg="%s. %s was not written." % (failure_message(dead, params["mirror_timeout"]), path))
-        if dead:
-            module.warn(failure_message(dead, params["mirror_timeout"]))
+                  previous_dropin_existed=os.path.exists(dropin),
+                  registry_mirrors=config.get("registry-mirrors") or [], mirror_warnings=mirror_warnings)
     if before_text != text:
         problem = validate_with_dockerd(module, text) if params["validate"] else None
         if problem:
@@ -347,11 +457,23 @@ def main():
 
     changed = bool(config_reasons or dropin_reasons)
     reasons = config_reasons + dropin_reasons
-    stale = stale_engine(engine_started_at(params["service"]), [path, dropin])
-    if stale and not changed:
-        reasons.append("the engine started before %s or the proxy drop-in was last written" % path)
+    started = engine_started_at(params["service"])
+    stamp_text = read_text(params["applied_stamp"]) if params["applied_stamp"] else None
+    if stamp_text is not None:
+        # The engine may have been reloaded since it started: the stamp says what it took.
+        engine_text = stamp_text
+        stale = stale_engine(started, [dropin])
+    else:
+        engine_text = before_text
+        stale = stale_engine(started, [path, dropin])
+    action = "restart" if dropin_reasons or stale else engine_action(engine_text, text)
+    if action == "reload" and started is None:
+        action = "restart"
+    if action and not changed:
+        reasons.append("the engine runs with another configuration than %s" % path)
     module.exit_json(changed=changed, config_changed=bool(config_reasons), dropin_changed=bool(dropin_reasons),
-                     restart_needed=changed or stale, reasons=reasons, **result)
+                     restart_needed=action == "restart", reload_needed=action == "reload",
+                     applied=stamp_text == text, reasons=reasons, **result)
 
 
 if __name__ == "__main__":

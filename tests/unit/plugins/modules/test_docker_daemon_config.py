@@ -14,7 +14,7 @@ def paths(tmp_path, monkeypatch):
     # No engine here: nothing to validate with, and no unit that started.
     monkeypatch.setattr(module, "engine_started_at", lambda service: None)
     monkeypatch.setattr(module.AnsibleModule, "get_bin_path", lambda self, name, *a, **k: None)
-    monkeypatch.setattr(module, "probe_all", lambda targets, timeout: [])
+    monkeypatch.setattr(module, "select", lambda mirrors, images, configured, timeout: (list(mirrors), [], None))
     return {"path": str(tmp_path / "docker" / "daemon.json"),
             "proxy_dropin": str(tmp_path / "docker.service.d" / "http-proxy.conf")}
 
@@ -114,7 +114,7 @@ def test_a_run_that_died_before_the_restart_is_finished(paths, run_module, capsy
     monkeypatch.setattr(module, "engine_started_at", lambda service: time.time() - 3600)
     result = run_module(module.main, dict(paths, options={"debug": True}), capsys)
     assert not result["changed"] and result["restart_needed"]
-    assert "the engine started before" in result["reasons"][0]
+    assert "the engine runs with another configuration" in result["reasons"][0]
 
 
 def test_default_log_options_do_not_replace_the_hosts_own_driver():
@@ -127,22 +127,79 @@ def test_default_log_options_do_not_replace_the_hosts_own_driver():
         "log-driver": "local"}
 
 
-def test_a_dead_registry_mirror_fails_before_anything_is_written(paths, run_module, capsys, monkeypatch):
+def test_no_serving_registry_mirror_fails_before_anything_is_written(paths, run_module, capsys, monkeypatch):
     seen = []
 
-    def dead(targets, timeout):
-        seen.extend(targets)
-        return [{"name": "registry mirror", "url": targets[0]["url"], "reason": "timed out"}]
+    def none_serves(mirrors, images, configured, timeout):
+        seen.append((mirrors, images, configured))
+        return [], ["Registry mirror https://dead.example is left out of daemon.json: timed out."], \
+            "No registry mirror serves the images this play pulls: https://dead.example: timed out"
 
-    monkeypatch.setattr(module, "probe_all", dead)
-    result = run_module(module.main, dict(paths, options={"registry-mirrors": ["https://dead.example"]}), capsys)
-    assert result["failed"]
-    assert "registry mirror https://dead.example/v2/: timed out" in result["msg"]
-    assert seen[0]["alive"] == [200, 401]
+    monkeypatch.setattr(module, "select", none_serves)
+    args = dict(paths, registry_mirrors=["https://dead.example"], mirror_images=["python:3.13-slim"])
+    result = run_module(module.main, args, capsys)
+    assert result["failed"] and "https://dead.example: timed out" in result["msg"]
+    assert seen == [(["https://dead.example"], ["python:3.13-slim"], [])]
     assert not os.path.exists(paths["path"])
-    warned = run_module(module.main, dict(paths, options={"registry-mirrors": ["https://dead.example"]},
-                                          mirror_check="warn"), capsys)
-    assert warned["changed"] and os.path.exists(paths["path"])
+    warned = run_module(module.main, dict(args, mirror_check="warn"), capsys)
+    assert warned["changed"] and json.load(open(paths["path"]))["registry-mirrors"] == ["https://dead.example"]
+    assert "dead.example" in str(warned["warnings"])
+
+
+def test_only_the_serving_mirrors_are_written_and_each_left_out_is_warned(paths, run_module, capsys, monkeypatch):
+    def live_only(mirrors, images, configured, timeout):
+        return [m for m in mirrors if "live" in m], ["Registry mirror %s is left out" % m for m in mirrors
+                                                     if "live" not in m], None
+
+    monkeypatch.setattr(module, "select", live_only)
+    result = run_module(module.main, dict(paths, registry_mirrors=["http://dead", "http://live"]), capsys)
+    assert result["registry_mirrors"] == ["http://live"]
+    assert json.load(open(paths["path"]))["registry-mirrors"] == ["http://live"]
+    assert result["mirror_warnings"] == ["Registry mirror http://dead is left out"]
+    assert "Registry mirror http://dead is left out" in str(result["warnings"])
+    # An empty list takes the key out.
+    emptied = run_module(module.main, dict(paths, registry_mirrors=[]), capsys)
+    assert emptied["changed"] and "registry-mirrors" not in json.load(open(paths["path"]))
+
+
+def test_the_mirrors_in_daemon_json_are_the_configured_ones(paths, run_module, capsys, monkeypatch):
+    seen = []
+    monkeypatch.setattr(module, "select", lambda m, i, configured, t: seen.append(configured) or (list(m), [], None))
+    run_module(module.main, dict(paths, registry_mirrors=["http://a"]), capsys)
+    run_module(module.main, dict(paths, registry_mirrors=["http://a", "http://b"]), capsys)
+    assert seen == [[], ["http://a"]]
+
+
+@pytest.mark.parametrize("before, after, action", [
+    ({"registry-mirrors": ["http://a"]}, {"registry-mirrors": ["http://b"]}, "reload"),
+    ({"debug": False}, {"debug": True, "registry-mirrors": ["http://b"]}, "reload"),
+    ({"registry-mirrors": ["http://a"]}, {}, "restart"),
+    ({"registry-mirrors": ["http://a"]}, {"registry-mirrors": ["http://a"], "mtu": 1400}, "restart"),
+    ({"mtu": 1400}, {"mtu": 1400}, None),
+])
+def test_only_reloadable_changes_with_no_key_taken_out_reload(before, after, action):
+    assert module.engine_action(module.config_text(before), module.config_text(after)) == action
+    assert module.engine_action(None, module.config_text(after)) == "restart"
+
+
+def test_a_mirror_change_reloads_the_engine_that_took_the_stamped_file(paths, run_module, capsys, monkeypatch):
+    stamp = paths["path"] + ".applied"
+    args = dict(paths, registry_mirrors=["http://a"], applied_stamp=stamp)
+    first = run_module(module.main, args, capsys)
+    assert first["restart_needed"] and not first["applied"]
+    with open(stamp, "w") as handle:
+        handle.write(open(paths["path"]).read())
+    # The engine has run since long before the file was written: the stamp, not the time, tells.
+    monkeypatch.setattr(module, "engine_started_at", lambda service: time.time() - 3600)
+    settled = run_module(module.main, args, capsys)
+    assert not settled["changed"] and settled["applied"]
+    assert not settled["restart_needed"] and not settled["reload_needed"]
+    changed = run_module(module.main, dict(args, registry_mirrors=["http://b"]), capsys)
+    assert changed["reload_needed"] and not changed["restart_needed"] and not changed["applied"]
+    # A run that died before its reload: the file is right, the engine is not.
+    again = run_module(module.main, dict(args, registry_mirrors=["http://b"]), capsys)
+    assert not again["changed"] and again["reload_needed"]
+    assert again["reasons"] == ["the engine runs with another configuration than %s" % paths["path"]]
 
 
 def test_the_previous_dropin_is_kept_for_the_rescue(paths, run_module, capsys):
