@@ -17,12 +17,19 @@ description:
     not active.
   - O(state=absent) stops and disables the timer and removes the three files.
   - The database role's scheduled dumps and the django_app role's sqlite backups both use it.
+  - O(timers) manages several timers in one call (one round trip instead of one each), each with
+    the options below.
 author: djangodocker.deploy developers (!UNKNOWN)
 options:
   name:
-    description: The units' and the script's name (C(<name>.service), C(<name>.timer)).
+    description: The units' and the script's name (C(<name>.service), C(<name>.timer)). Required without O(timers).
     type: str
-    required: true
+  timers:
+    description: Several timers, each a dict of the options O(name), O(state), O(script), O(arguments),
+      O(schedule), O(description), O(verb) and O(requires_docker).
+    type: list
+    elements: dict
+    version_added: 0.11.0
   state:
     description: Whether the timer and its script exist.
     type: str
@@ -71,6 +78,11 @@ EXAMPLES = r"""
 """
 
 RETURN = r"""
+changed_timers:
+  description: The names of the timers that were (or would be) changed.
+  returned: success
+  type: list
+  elements: str
 reasons:
   description: What was not as it should be.
   returned: success
@@ -106,13 +118,37 @@ def unit_texts(name, description, schedule, requires_docker, arguments=(), verb=
     return {"service": service, "timer": timer}
 
 
-def present(module, p):
+TIMER_OPTIONS = dict(
+    name=dict(type="str", required=True),
+    state=dict(type="str", choices=["present", "absent"], default="present"),
+    script=dict(type="str"),
+    arguments=dict(type="list", elements="str", default=[]),
+    schedule=dict(type="str"),
+    description=dict(type="str", default="backup"),
+    verb=dict(type="str", default="Back up"),
+    requires_docker=dict(type="bool", default=True),
+)
+
+
+def check_timer(module, p):
+    """Fail the module, before anything is written, on a bad name or schedule."""
+    if not NAME.match(p["name"] or ""):
+        module.fail_json(msg="name %r: letters, digits, _ . - only" % p["name"])
+    if p["state"] != "present":
+        return
+    if not p.get("script") or not p.get("schedule"):
+        module.fail_json(msg="timer %s: state=present needs script and schedule" % p["name"])
+    if "\n" in p["schedule"] or not p["schedule"].strip():
+        module.fail_json(msg="schedule must be one OnCalendar expression (got %r)" % p["schedule"])
     analyze = module.get_bin_path("systemd-analyze")
     if analyze:
         code, out, err = module.run_command([analyze, "calendar", p["schedule"]])
         if code != 0:
             module.fail_json(msg="schedule %r is not a systemd calendar expression: %s" % (
                 p["schedule"], (err or out).strip()))
+
+
+def present(module, p):
     reasons = ensure_file(os.path.join(SBIN, p["name"]), p["script"].encode("utf-8"), "0700",
                           check_mode=module.check_mode)
     for suffix, text in unit_texts(p["name"], p["description"], p["schedule"], p["requires_docker"],
@@ -145,31 +181,34 @@ def absent(module, p):
     return ["%s removed" % path for path in found]
 
 
+def timers_of(params):
+    """The timers to manage: O(timers), or the one the top-level options describe."""
+    if params["timers"] is not None:
+        return params["timers"]
+    return [dict((key, params[key]) for key in TIMER_OPTIONS)]
+
+
 def main():
+    top = dict(TIMER_OPTIONS, name=dict(type="str"))
     module = AnsibleModule(
-        argument_spec=dict(
-            name=dict(type="str", required=True),
-            state=dict(type="str", choices=["present", "absent"], default="present"),
-            script=dict(type="str"),
-            arguments=dict(type="list", elements="str", default=[]),
-            schedule=dict(type="str"),
-            description=dict(type="str", default="backup"),
-            verb=dict(type="str", default="Back up"),
-            requires_docker=dict(type="bool", default=True),
-        ),
-        required_if=[("state", "present", ["script", "schedule"])],
+        argument_spec=dict(top, timers=dict(type="list", elements="dict", options=TIMER_OPTIONS)),
+        mutually_exclusive=[("name", "timers")],
+        required_one_of=[("name", "timers")],
         supports_check_mode=True,
     )
-    p = module.params
-    if not NAME.match(p["name"]):
-        module.fail_json(msg="name %r: letters, digits, _ . - only" % p["name"])
-    if p["state"] == "present" and ("\n" in p["schedule"] or not p["schedule"].strip()):
-        module.fail_json(msg="schedule must be one OnCalendar expression (got %r)" % p["schedule"])
+    timers = timers_of(module.params)
+    for p in timers:
+        check_timer(module, p)
+    reasons, changed_timers = [], []
     try:
-        reasons = present(module, p) if p["state"] == "present" else absent(module, p)
+        for p in timers:
+            found = present(module, p) if p["state"] == "present" else absent(module, p)
+            if found:
+                changed_timers.append(p["name"])
+            reasons += found
     except (FileProblem, OSError) as error:
         module.fail_json(msg=str(error))
-    module.exit_json(changed=bool(reasons), reasons=reasons)
+    module.exit_json(changed=bool(reasons), reasons=reasons, changed_timers=changed_timers)
 
 
 if __name__ == "__main__":

@@ -27,8 +27,8 @@ description:
     the module fails before anything is written.
   - Reports RV(reload_needed) when only keys the engine reloads on C(SIGHUP) changed (the
     registry mirrors among them) and none was taken out, RV(restart_needed) when the engine
-    must restart: another key changed, the proxy drop-in changed, or the engine started
-    before the files were last written (a run that died before its restart).
+    must restart (another key changed, the proxy drop-in changed, or the engine started
+    before the files were last written, as after a run that died before its restart).
   - O(applied_stamp) is the copy of daemon.json the engine last took (written by the caller
     after a restart or reload); it tells what the running engine has when it was reloaded,
     not restarted, since the file was written.

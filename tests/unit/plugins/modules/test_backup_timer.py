@@ -65,3 +65,22 @@ def test_arguments_are_quoted_for_systemd(host, run_module, capsys):
     run_module(module.main, dict(ARGS, arguments=["/srv/django/my site/db.sqlite3", "--keep", "100%"]), capsys)
     service = (host["units"] / "djangodocker-backup-mysite.service").read_text()
     assert 'djangodocker-backup-mysite "/srv/django/my site/db.sqlite3" "--keep" "100%%"' in service
+
+
+def test_several_timers_in_one_call(host, run_module, capsys):
+    check = dict(ARGS, name="djangodocker-offsite-mysite-check", schedule="Sun *-*-* 05:15:00")
+    gone = {"name": "djangodocker-offsite-mysite", "state": "absent", "schedule": ""}
+    first = run_module(module.main, {"timers": [ARGS, check, gone]}, capsys)
+    assert first["changed"] and first["changed_timers"] == [ARGS["name"], check["name"]]
+    assert sorted(os.listdir(host["sbin"])) == [ARGS["name"], check["name"]]
+    again = run_module(module.main, {"timers": [ARGS, check, gone]}, capsys)
+    assert not again["changed"] and again["changed_timers"] == []
+    removed = run_module(module.main, {"timers": [dict(ARGS, state="absent"), check]}, capsys)
+    assert removed["changed_timers"] == [ARGS["name"]] and os.listdir(host["sbin"]) == [check["name"]]
+
+
+def test_a_bad_timer_in_a_list_fails_before_any_is_written(host, run_module, capsys):
+    result = run_module(module.main, {"timers": [ARGS, dict(ARGS, name="other", schedule="not a time")]}, capsys)
+    assert result["failed"] and "calendar" in result["msg"] and os.listdir(host["sbin"]) == []
+    result = run_module(module.main, {"timers": [{"name": "x", "state": "present"}]}, capsys)
+    assert result["failed"] and "needs script and schedule" in result["msg"]
