@@ -25,11 +25,43 @@ options:
     description: The units' and the script's name (C(<name>.service), C(<name>.timer)). Required without O(timers).
     type: str
   timers:
-    description: Several timers, each a dict of the options O(name), O(state), O(script), O(arguments),
-      O(schedule), O(description), O(verb) and O(requires_docker).
+    description: Several timers, each with the options of one (as at the top level).
     type: list
     elements: dict
     version_added: 0.11.0
+    suboptions:
+      name:
+        description: The units' and the script's name.
+        type: str
+        required: true
+      state:
+        description: Whether the timer and its script exist.
+        type: str
+        choices: [present, absent]
+        default: present
+      script:
+        description: The script's content (with its C(#!) line).
+        type: str
+      arguments:
+        description: Arguments the service gives the script.
+        type: list
+        elements: str
+        default: []
+      schedule:
+        description: When it runs (systemd OnCalendar syntax).
+        type: str
+      description:
+        description: What it acts on, for the units' descriptions.
+        type: str
+        default: backup
+      verb:
+        description: What it does, for the units' descriptions.
+        type: str
+        default: Back up
+      requires_docker:
+        description: The service starts after, and requires, C(docker.service).
+        type: bool
+        default: true
   state:
     description: Whether the timer and its script exist.
     type: str

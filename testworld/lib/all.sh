@@ -5,6 +5,8 @@
 source "$DJD_ROOT/testworld/lib/engine.sh"
 # shellcheck source=testworld/lib/images.sh
 source "$DJD_ROOT/testworld/lib/images.sh"
+# shellcheck source=testworld/lib/ubuntu_hosts.sh
+source "$DJD_ROOT/testworld/lib/ubuntu_hosts.sh"
 # shellcheck source=testworld/lib/aptrepo.sh
 source "$DJD_ROOT/testworld/lib/aptrepo.sh"
 # shellcheck source=testworld/lib/world.sh

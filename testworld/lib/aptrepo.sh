@@ -9,9 +9,10 @@
 
 APT_SUITES=(bookworm trixie)
 declare -A APT_SUITE_NUMBER=([bookworm]=12 [trixie]=13)
-# Published for layout completeness (key and signed, empty indexes): Ubuntu
-# packages cannot be built here.
-APT_UBUNTU_SUITES=(jammy noble)
+# Ubuntu's suites under linux/ubuntu, for the Ubuntu-shaped test hosts
+# (ubuntu_hosts.sh): the same stand-in packages as the Debian suite whose
+# userland the hosts have (Ubuntu's own packages cannot be reached here).
+declare -A APT_UBUNTU_SUITES=([jammy]=bookworm [noble]=trixie [resolute]=trixie)
 
 world_gpg() { GNUPGHOME="$DJD_STATE/gnupg" gpg --batch --quiet "$@"; }
 
@@ -208,7 +209,9 @@ build_apt_repo() {
     build_docker_ce_debs "$suite" "$base/debian/dists/$suite/pool/stable/amd64"
     index_suite "$base/debian" "$suite" "$fpr"
   done
-  for suite in "${APT_UBUNTU_SUITES[@]}"; do
+  for suite in "${!APT_UBUNTU_SUITES[@]}"; do
+    mkdir -p "$base/ubuntu/dists/$suite/pool/stable"
+    cp -al "$base/debian/dists/${APT_UBUNTU_SUITES[$suite]}/pool/stable/amd64" "$base/ubuntu/dists/$suite/pool/stable/amd64"
     index_suite "$base/ubuntu" "$suite" "$fpr"
   done
   world_gpg --armor --export "$fpr" > "$base/debian/gpg"

@@ -250,6 +250,8 @@ write_world_env() {
 export DJD_NETWORK=$DJD_NETWORK
 export DJD_IMAGE_DEBIAN12=$(image_ref vm-debian12)
 export DJD_IMAGE_DEBIAN13=$(image_ref vm-debian13)
+export DJD_IMAGE_UBUNTU2204=$(ubuntu_host_ref vm-ubuntu2204)
+export DJD_IMAGE_UBUNTU2604=$(ubuntu_host_ref vm-ubuntu2604)
 # As seen from test hosts on the network:
 export DJD_DOCKER_CE_MIRROR=http://$DJD_MIRROR_IP/docker-ce
 export DJD_DOCKER_CE_FINGERPRINT=$fpr
@@ -305,6 +307,7 @@ world_up() {
   local pypi_pid
   timed_step "pypi-mirror" build_pypi_mirror & pypi_pid=$!
   timed_step "world-images" build_world_images "$@"
+  build_ubuntu_hosts
   wait "$pypi_pid" || die "building the PyPI mirror failed"
   ensure_network
   timed_step "docker-ce-mirror" build_apt_mirror

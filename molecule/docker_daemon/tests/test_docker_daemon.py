@@ -51,3 +51,16 @@ def test_no_restart_on_second_run(host):
 def test_container_with_restart_policy_came_back(host):
     state = host.check_output("docker inspect -f '{{.State.Running}}' keepalive")
     assert state == "true"
+
+
+def test_the_hosts_are_ubuntu_shaped_and_docker_ce_comes_from_the_ubuntu_repository(host):
+    os_release = dict(line.split("=", 1) for line in host.file("/etc/os-release").content_string.split("\n") if "=" in line)
+    assert os_release["ID"] == "ubuntu"
+    codename = os_release["VERSION_CODENAME"]
+    assert codename in ("jammy", "resolute")
+    source = host.file("/etc/apt/sources.list.d/docker.sources").content_string
+    assert "URIs: %s/linux/ubuntu" % os.environ["DJD_DOCKER_CE_MIRROR"] in source
+    assert "Suites: %s" % codename in source
+    assert host.package("docker-ce").is_installed
+    # jammy started with the distribution's docker.io: converted.
+    assert not host.package("docker.io").is_installed
