@@ -9,6 +9,8 @@ source "$DJD_ROOT/testworld/lib/images.sh"
 source "$DJD_ROOT/testworld/lib/ubuntu_hosts.sh"
 # shellcheck source=testworld/lib/aptrepo.sh
 source "$DJD_ROOT/testworld/lib/aptrepo.sh"
+# shellcheck source=testworld/lib/isolation.sh
+source "$DJD_ROOT/testworld/lib/isolation.sh"
 # shellcheck source=testworld/lib/world.sh
 source "$DJD_ROOT/testworld/lib/world.sh"
 # shellcheck source=testworld/lib/vmhost.sh

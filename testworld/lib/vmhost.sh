@@ -32,6 +32,10 @@ vm_start() {
   # What cloud-init does on a real VM: install the user's key (again on a
   # kept host: the key may be new, e.g. from another checkout).
   docker exec -i "$name" sh -c 'mkdir -p /root/.ssh && cat > /root/.ssh/authorized_keys && chmod 600 /root/.ssh/authorized_keys' < "$pubkey"
+  # The host has no route out (isolation.sh): apt uses the world's Debian
+  # mirror, as a user's VM uses mirrors.aliyun.com.
+  docker exec "$name" sed -i -E -e "s|^URIs: \S*/debian$|URIs: $DJD_DEBIAN_WORLD|" \
+    -e "s|^URIs: \S*/debian-security$|URIs: $DJD_DEBIAN_SECURITY_WORLD|" /etc/apt/sources.list.d/debian.sources
 }
 
 vm_wait_ssh() {

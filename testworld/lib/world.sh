@@ -18,6 +18,9 @@ DJD_CHALLTESTSRV_IP="${DJD_CHALLTESTSRV_IP:-$DJD_NET_PREFIX.13}"
 DJD_ACME_DNS_API_IP="${DJD_ACME_DNS_API_IP:-$DJD_NET_PREFIX.14}"
 # S3-compatible object storage (moto) for off-site backups.
 DJD_S3_IP="${DJD_S3_IP:-$DJD_NET_PREFIX.15}"
+# The Debian archive as the world serves it to test hosts (a pass-through
+# mirror: test hosts have no route out, testworld/lib/isolation.sh).
+DJD_DEBIAN_IP="${DJD_DEBIAN_IP:-$DJD_NET_PREFIX.16}"
 DJD_MIRROR_PORT="${DJD_MIRROR_PORT:-18080}"     # on 127.0.0.1, for host-side checks
 DJD_REGISTRY_PORT="${DJD_REGISTRY_PORT:-15000}" # on 127.0.0.1, for pushes
 WORLD_IMAGES=(vm-debian12 vm-debian13 world python-3.11-slim python-3.13-slim nginx postgres mariadb redis
@@ -134,6 +137,7 @@ start_world_services() {
     docker-registry serve /etc/djd/registry.yml
   start_acme_services
   start_s3_service
+  start_debian_mirror
   wait_for 30 curl -fsS "http://127.0.0.1:$DJD_MIRROR_PORT/docker-ce/linux/debian/gpg" \
     || die "the mirror did not answer within 30 s (docker logs djd-mirror)"
   wait_for 30 curl -fsS "http://127.0.0.1:$DJD_REGISTRY_PORT/v2/" \
@@ -264,6 +268,10 @@ export DJD_MARIADB_TAGS="${MARIADB_TAGS[*]}"
 export DJD_REDIS_TAGS="${REDIS_TAGS[*]}"
 export DJD_LEGO_TAGS="${LEGO_TAGS[*]}"
 export DJD_RESTIC_TAGS="${RESTIC_TAGS[*]}"
+# The Debian archive (and its security archive) as test hosts reach it: they
+# have no route out.
+export DJD_DEBIAN_WORLD=http://$DJD_DEBIAN_IP/debian
+export DJD_DEBIAN_SECURITY_WORLD=http://$DJD_DEBIAN_IP/debian-security
 # S3-compatible object storage (any key and secret work), as test hosts reach it.
 export DJD_S3_ENDPOINT=http://$DJD_S3_IP
 # The ACME CA: its directory, the CA file that makes its API trusted (a
@@ -313,11 +321,13 @@ world_up() {
   timed_step "docker-ce-mirror" build_apt_mirror
   timed_step "world-services" start_world_services
   timed_step "stand-in-images" push_standin_images
+  isolate_test_hosts
   write_world_env
   log "World is up: $DJD_STATE/world.env"
 }
 
 world_down() {
+  open_test_hosts
   docker ps -aq --filter label=djangodocker.world=1 | xargs -r docker rm -f -v >/dev/null
   docker network rm "$DJD_NETWORK" >/dev/null 2>&1 || true
   docker volume rm djd-registry-data >/dev/null 2>&1 || true

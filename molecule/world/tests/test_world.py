@@ -98,3 +98,25 @@ def test_the_nginx_standin_has_the_official_interface(host):
         assert "GET / HTTP/1.1" in host.check_output(f"docker logs {name} 2>&1")
     finally:
         host.run(f"docker rm -f {name}")
+
+
+# A world where only the mirrors answer: what a build needs comes through them,
+# proved by the network rather than assumed.
+PROBE = ("python3 -c 'import socket, sys; s = socket.socket(); s.settimeout(5); "
+         "print(s.connect_ex((sys.argv[1], int(sys.argv[2]))))' {} {}")
+
+
+@pytest.mark.parametrize("name, port", [("deb.debian.org", 80), ("pypi.org", 443), ("registry-1.docker.io", 443),
+                                        ("download.docker.com", 443), ("mirrors.aliyun.com", 443)])
+def test_the_host_has_no_route_out(host, name, port):
+    # A failed name lookup or a refused connection; never a connection.
+    result = host.run(PROBE.format(name, port))
+    assert result.rc != 0 or result.stdout.strip() != "0", (name, result.stdout, result.stderr)
+
+
+def test_apt_reaches_the_debian_archive_only_through_the_worlds_mirror(host):
+    sources = host.file("/etc/apt/sources.list.d/debian.sources").content_string
+    assert "URIs: %s\n" % os.environ["DJD_DEBIAN_WORLD"] in sources
+    assert "deb.debian.org" not in sources
+    origins = installed_origins(host.check_output("apt-cache policy python3-debian"))
+    assert any(o.startswith(os.environ["DJD_DEBIAN_WORLD"] + " ") for o in origins), origins
