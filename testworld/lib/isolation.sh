@@ -9,17 +9,19 @@
 # The world's own services may go out: the Debian mirror passes requests on.
 # shellcheck shell=bash
 
-ISOLATION_RULE=(-s "$DJD_NET_PREFIX.128/25" ! -d "$DJD_SUBNET" -j REJECT --reject-with icmp-port-unreachable)
+# iptables_isolation -C|-I|-D: check, insert or delete the rule.
+iptables_isolation() {
+  iptables "$1" DOCKER-USER -s "$DJD_NET_PREFIX.128/25" ! -d "$DJD_SUBNET" \
+    -j REJECT --reject-with icmp-port-unreachable
+}
 
 isolate_test_hosts() {
-  iptables -C DOCKER-USER "${ISOLATION_RULE[@]}" 2>/dev/null && return 0
-  iptables -I DOCKER-USER "${ISOLATION_RULE[@]}" || die "could not isolate the test hosts (iptables DOCKER-USER)"
+  iptables_isolation -C 2>/dev/null && return 0
+  iptables_isolation -I || die "could not isolate the test hosts (iptables DOCKER-USER)"
 }
 
 open_test_hosts() {
-  while iptables -C DOCKER-USER "${ISOLATION_RULE[@]}" 2>/dev/null; do
-    iptables -D DOCKER-USER "${ISOLATION_RULE[@]}"
-  done
+  while iptables_isolation -C 2>/dev/null; do iptables_isolation -D; done
 }
 
 # The Debian archive for test hosts: the nginx stand-in passing requests on to

@@ -52,3 +52,14 @@ def test_stack_pieces(host):
     daemon = json.loads(host.file("/etc/docker/daemon.json").content_string)
     assert daemon["registry-mirrors"] == [os.environ["DJD_REGISTRY_MIRROR"]]
     assert host.check_output("docker inspect -f '{{.State.Running}}' mysite") == "true"
+
+
+def test_host_a_got_its_images_from_the_controller_host_b_through_the_mirror(host):
+    config = json.loads(host.file("/etc/docker/daemon.json").content_string)
+    if "debian12" in host.backend.get_hostname():
+        # Host A reaches no registry: no mirror, every image sent from the controller.
+        assert "registry-mirrors" not in config
+        for image in ("python:3.13-slim", "nginx:1.30", "restic/restic:0.18.0"):
+            assert host.run("docker image inspect %s" % image).rc == 0, image
+    else:
+        assert config["registry-mirrors"] == [os.environ["DJD_REGISTRY_MIRROR"]]
