@@ -34,6 +34,8 @@ start_debian_mirror() {
   cat > "$conf" <<CONF
 server {
     listen 80;
+    # HTTP/1.1 upstream: some archive front ends refuse 1.0 (426).
+    proxy_http_version 1.1;
     location /debian/ { proxy_pass $upstream/debian/; proxy_set_header Host ${upstream#http://}; }
     location /debian-security/ { proxy_pass $upstream/debian-security/; proxy_set_header Host ${upstream#http://}; }
 }
