@@ -3,6 +3,7 @@
 import json
 import os
 import pathlib
+import socket
 import sys
 
 import pytest
@@ -101,17 +102,19 @@ def test_the_nginx_standin_has_the_official_interface(host):
 
 
 # A world where only the mirrors answer: what a build needs comes through them,
-# proved by the network rather than assumed.
+# proved by the network rather than assumed. Addresses are resolved here, on the
+# controller (a test host's name lookups of blocked names only wait out their
+# timeouts); 1.1.1.1 stands for anywhere else (Docker Hub, download.docker.com).
 PROBE = ("python3 -c 'import socket, sys; s = socket.socket(); s.settimeout(5); "
          "print(s.connect_ex((sys.argv[1], int(sys.argv[2]))))' {} {}")
 
 
-@pytest.mark.parametrize("name, port", [("deb.debian.org", 80), ("pypi.org", 443), ("registry-1.docker.io", 443),
-                                        ("download.docker.com", 443), ("mirrors.aliyun.com", 443)])
+@pytest.mark.parametrize("name, port", [("deb.debian.org", 80), ("pypi.org", 443), ("1.1.1.1", 443)])
 def test_the_host_has_no_route_out(host, name, port):
-    # A failed name lookup or a refused connection; never a connection.
-    result = host.run(PROBE.format(name, port))
-    assert result.rc != 0 or result.stdout.strip() != "0", (name, result.stdout, result.stderr)
+    address = socket.gethostbyname(name)
+    result = host.run(PROBE.format(address, port))
+    # Refused at once (111), not connected (0) and not left to time out (11).
+    assert result.rc == 0 and result.stdout.strip() == "111", (name, address, result.stdout, result.stderr)
 
 
 def test_apt_reaches_the_debian_archive_only_through_the_worlds_mirror(host):
