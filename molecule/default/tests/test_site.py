@@ -49,8 +49,7 @@ def test_write_survived_the_redeploy(host):
 
 def test_stack_pieces(host):
     assert host.service("docker").is_running
-    daemon = json.loads(host.file("/etc/docker/daemon.json").content_string)
-    assert daemon["registry-mirrors"] == [os.environ["DJD_REGISTRY_MIRROR"]]
+    # daemon.json's mirrors: the next test (host A has none).
     assert host.check_output("docker inspect -f '{{.State.Running}}' mysite") == "true"
 
 
