@@ -416,6 +416,17 @@ def container_logs(host, container):
 CHAINED = ("The above exception was the direct cause", "During handling of the above exception")
 
 
+def complete_traceback(after):
+    """Whether the traceback whose lines follow (AFTER, up to the end or the next traceback) has reached its
+    exception line: a line that is not a frame (indented) nor the next traceback's header."""
+    for line in after:
+        if line.startswith("Traceback (most recent call last)"):
+            return False
+        if line and not line.startswith((" ", "\t")):
+            return True
+    return False
+
+
 def telling_lines(lines, count=40):
     """The lines that say why: from the last traceback on (with the ones it was chained to: the first holds
     the cause), when there is one (a server that fails to load and restarts prints its banner again after
@@ -423,6 +434,10 @@ def telling_lines(lines, count=40):
     starts = [i for i, line in enumerate(lines) if line.startswith("Traceback (most recent call last)")]
     if not starts:
         return lines[-count:]
+    # A server that restarts prints the traceback again: the last one may be read half written (no
+    # exception line yet). The last complete one says why.
+    while len(starts) > 1 and not complete_traceback(lines[starts[-1] + 1:]):
+        starts.pop()
     first = starts.pop()
     while starts and any(line.startswith(CHAINED) for line in lines[starts[-1]:first]):
         first = starts.pop()

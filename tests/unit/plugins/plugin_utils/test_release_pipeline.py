@@ -531,3 +531,15 @@ def test_a_rollback_takes_over_a_killed_runs_lock_too():
     pipeline.release(host, spec(build=None, migrate=None))
     takes = host.called("deploy_lock", "acquired")
     assert len(takes) == 2 and takes[1]["take_over"] == "me run 0"
+
+
+def test_a_traceback_read_half_written_gives_way_to_the_last_complete_one():
+    lines = ["*** Starting uWSGI", "Traceback (most recent call last):", '  File "/app/wsgi.py", line 1',
+             "    import missing", "ModuleNotFoundError: No module named 'missing'", "*** respawning",
+             "Traceback (most recent call last):", '  File "/app/wsgi.py", line 1']
+    shown = pipeline.telling_lines(lines)
+    assert "ModuleNotFoundError: No module named 'missing'" in shown
+    assert shown[0] == "Traceback (most recent call last):" and shown[1] == '  File "/app/wsgi.py", line 1'
+    # A complete last traceback is still the one shown.
+    assert pipeline.telling_lines(lines[:6] + ["Traceback (most recent call last):", "ValueError: later"])[-1] == \
+        "ValueError: later"
