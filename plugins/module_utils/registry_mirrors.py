@@ -20,6 +20,8 @@ import socket
 from ansible.module_utils.six.moves.urllib.error import HTTPError, URLError
 from ansible.module_utils.urls import open_url
 
+from ansible_collections.djangodocker.deploy.plugins.module_utils.mirror_probe import probe, registry_probe_url
+
 # What a registry answers a manifest request with: a multi-arch index or one
 # image's manifest, Docker's or OCI's media types.
 MANIFEST_ACCEPT = ", ".join((
@@ -129,13 +131,8 @@ def judge(mirror, images, timeout, asker=ask):
     With no images the registry API root is asked (every registry answers /v2/, with 200 or 401).
     """
     if not images:
-        try:
-            status, dummy, dummy = _get(mirror.rstrip("/") + "/v2/", timeout, {})
-        except (URLError, OSError, ValueError) as error:
-            return Answer(False, "%s" % (getattr(error, "reason", error),), _timed_out(error))
-        except Exception as error:  # pylint: disable=broad-except
-            return Answer(False, "%s" % (error,), _timed_out(error))
-        return Answer(True) if status in (200, 401) else Answer(False, "HTTP %s for /v2/" % status)
+        reason = probe(registry_probe_url(mirror), timeout, (200, 401))
+        return Answer(True) if reason is None else Answer(False, reason, "timed out" in reason)
     for image in images:
         answer = asker(mirror, image, timeout)
         if not answer.served:

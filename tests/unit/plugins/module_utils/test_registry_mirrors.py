@@ -129,3 +129,8 @@ def test_a_configured_mirror_that_refuses_or_lacks_an_image_is_dropped(registry)
 def test_no_serving_mirror_is_an_error_even_when_a_slow_one_is_configured(black_hole):
     kept, dummy, error = rm.select([black_hole], ["python:3.13-slim"], [black_hole], 1)
     assert kept == [] and error
+
+
+def test_with_no_images_a_black_hole_is_only_slow(black_hole):
+    answer = rm.judge(black_hole, [], 1)
+    assert not answer.served and answer.timed_out
