@@ -6,65 +6,31 @@
 from __future__ import annotations
 
 import os
-import subprocess
-import tempfile
 
 from ansible.errors import AnsibleActionFail
 from ansible.plugins.action import ActionBase
 
 from ansible_collections.djangodocker.deploy.plugins.plugin_utils.image_shipping import (
-    archive_path, host_ids, missing_message, to_ship)
-
-
-def controller_ids(images):
-    """({image: ID}, [missing]) from the controller's engine (the docker CLI on this machine)."""
-    found, missing = {}, []
-    for image in images:
-        try:
-            done = subprocess.run(["docker", "image", "inspect", "--format", "{{.Id}}", image],
-                                  capture_output=True, text=True, check=False)
-        except FileNotFoundError:
-            raise AnsibleActionFail("images_from_controller needs the docker command on the controller")
-        if done.returncode == 0:
-            found[image] = done.stdout.strip()
-        else:
-            missing.append(image)
-    return found, missing
-
-
-def saved_archive(cache_dir, image, image_id):
-    """The controller's archive of IMAGE (saved once per image ID, made private, renamed into place)."""
-    path = archive_path(cache_dir, image_id)
-    if os.path.isfile(path):
-        return path
-    os.makedirs(os.path.dirname(path), mode=0o700, exist_ok=True)
-    handle, partial = tempfile.mkstemp(dir=os.path.dirname(path), suffix=".partial")
-    os.close(handle)
-    try:
-        done = subprocess.run(["docker", "image", "save", "--output", partial, image],
-                              capture_output=True, text=True, check=False)
-        if done.returncode != 0:
-            raise AnsibleActionFail("docker image save %s failed on the controller: %s" % (image, done.stderr.strip()))
-        os.replace(partial, path)
-    finally:
-        if os.path.exists(partial):
-            os.unlink(partial)
-    return path
+    controller_ids, host_ids, indexed_archives, missing_message, saved_archive, to_ship)
 
 
 class ActionModule(ActionBase):
 
     TRANSFERS_FILES = True
-    _VALID_ARGS = frozenset(("images", "cache_dir"))
+    _VALID_ARGS = frozenset(("images", "cache_dir", "archive_dir"))
 
     def run(self, tmp=None, task_vars=None):
         result = super().run(tmp, task_vars)
         del tmp
         images = list(self._task.args.get("images") or [])
         cache_dir = self._task.args.get("cache_dir") or "~/.cache/djangodocker/images"
-        controller, missing = controller_ids(images)
+        archive_dir = self._task.args.get("archive_dir")
+        if archive_dir:
+            controller, archives, missing = indexed_archives(os.path.expanduser(archive_dir), images)
+        else:
+            controller, missing = controller_ids(images)
         if missing:
-            raise AnsibleActionFail(missing_message(missing))
+            raise AnsibleActionFail(missing_message(missing, archive_dir))
         info = self._execute_module(module_name="community.docker.docker_image_info",
                                     module_args=dict(name=images), task_vars=task_vars)
         if info.get("failed"):
@@ -76,7 +42,7 @@ class ActionModule(ActionBase):
         shell = self._connection._shell
         try:
             for image in shipped:
-                archive = saved_archive(cache_dir, image, controller[image])
+                archive = archives[image] if archive_dir else saved_archive(cache_dir, image, controller[image])
                 if shell.tmpdir is None:
                     self._make_tmp_path()
                 remote = shell.join_path(shell.tmpdir, os.path.basename(archive))

@@ -57,6 +57,7 @@ APP_OPTIONS = dict(
     pip_index_url=dict(type="str", required=True),
     apt_mirror_url=dict(type="str", default=""),
     os_packages=dict(type="bool", default=False),
+    offline_dir=dict(type="str", default=""),
     # The one vocabulary of the mirror check (doc fragment djangodocker.deploy.mirrors).
     **MIRROR_CHECK_OPTIONS
 )

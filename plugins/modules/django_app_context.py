@@ -54,6 +54,12 @@ options:
     description: The folder on the host to unpack into (made when missing).
     type: path
     required: true
+  offline_dir:
+    description:
+      - The air-gap bundle's folder on the host; its C(wheels), C(debs/os) and C(debs/build) are linked into
+        the context's C(offline) folder, where the Dockerfile takes them from.
+    type: str
+    default: ''
   on_host:
     description:
       - Copies of C(assets.tar) on the host, as a mapping of sha256 to path (what
@@ -136,6 +142,11 @@ from ansible_collections.djangodocker.deploy.plugins.module_utils.project_pack i
 )
 
 
+# Where the Dockerfile finds the air-gap bundle's files (COPY offline/...).
+OFFLINE = "offline"
+OFFLINE_FOLDERS = ("wheels", "debs/os", "debs/build")
+
+
 class UnsafeMember(Exception):
     """A tar member that is not a plain file or folder below the destination."""
 
@@ -192,6 +203,21 @@ def place_assets(dest, source, sha256):
     return True
 
 
+def place_offline(source, target):
+    """The air-gap bundle's wheels and Debian packages (SOURCE) as the context's OFFLINE folder: linked, not copied."""
+    if os.path.isdir(target):
+        shutil.rmtree(target)
+    for folder in OFFLINE_FOLDERS:
+        os.makedirs(os.path.join(target, folder))
+        if not os.path.isdir(os.path.join(source, folder)):
+            continue
+        for name in sorted(os.listdir(os.path.join(source, folder))):
+            try:
+                os.link(os.path.join(source, folder, name), os.path.join(target, folder, name))
+            except OSError:
+                shutil.copyfile(os.path.join(source, folder, name), os.path.join(target, folder, name))
+
+
 def main():
     module = AnsibleModule(
         argument_spec=dict(
@@ -207,6 +233,7 @@ def main():
             _archive=dict(type="path"),
             _assets_sha256=dict(type="str"),
             _assets_from=dict(type="path"),
+            offline_dir=dict(type="str", default=""),
             **dict(MIRRORS_OPTIONS, **MIRROR_CHECK_OPTIONS)
         ),
         supports_check_mode=True,
@@ -229,6 +256,8 @@ def main():
             remove_assets(params["dest"])
         unpack(params["_archive"], params["dest"])
         placed = place_assets(params["dest"], params["_assets_from"], params["_assets_sha256"])
+        if params["offline_dir"]:
+            place_offline(params["offline_dir"], os.path.join(params["dest"], OFFLINE))
     except (UnsafeMember, tarfile.TarError, OSError) as error:
         module.fail_json(msg="The build context could not be unpacked into %s: %s" % (params["dest"], error))
     if not placed:

@@ -242,6 +242,11 @@ options:
         description: Whether the image installs Debian packages.
         type: bool
         default: false
+      offline_dir:
+        description:
+          - The air-gap bundle's folder on the host (wheels and Debian packages); the build asks no mirror then.
+        type: str
+        default: ''
       mirror_check:
         description: A mirror that does not answer - V(fail) stops, V(warn) goes on, V(skip) does not ask.
         type: str

@@ -59,6 +59,12 @@ options:
     type: list
     elements: str
     default: []
+  offline:
+    description:
+      - The packages come from a folder of C(.deb) files (the air-gap bundle), not a repository - the key
+        ring and the source are not looked at.
+    type: bool
+    default: false
   setup_packages:
     description:
       - Packages the key and source steps need before the docker-ce source exists (C(gpg) checks the key,
@@ -300,14 +306,8 @@ def selection_needed(packages, version):
                for name, p in packages.items() if name in ("docker-ce", "docker-ce-cli"))
 
 
-def decide(host, want):
-    """The reasons HOST (what was read) is not as WANT says; [] when in place.
-
-    HOST: keyring (fingerprints or None), files ({path: describe()}), source
-    (fields or None), packages (parse_dpkg), service_active, service_enabled,
-    docker_group, legacy_sources. WANT: fingerprint, keyring, source_file,
-    source_fields, packages, version, absent_packages, users.
-    """
+def repository_reasons(host, want):
+    """Why the key ring and the deb822 source are not as WANT says."""
     reasons = []
     keyring = host["keyring"]
     if keyring is None:
@@ -325,6 +325,21 @@ def decide(host, want):
         for key, value in want["source_fields"].items():
             if source.get(key) != value:
                 reasons.append("the source's %s is %r, not %r" % (key, source.get(key), value))
+    return reasons
+
+
+def decide(host, want):
+    """The reasons HOST (what was read) is not as WANT says; [] when in place.
+
+    HOST: keyring (fingerprints or None), files ({path: describe()}), source
+    (fields or None), packages (parse_dpkg), service_active, service_enabled,
+    docker_group, legacy_sources. WANT: fingerprint, keyring, source_file,
+    source_fields, packages, version, absent_packages, users, offline.
+    """
+    reasons = []
+    # Packages from a folder (the air-gap bundle's) need no key ring and no source.
+    if not want.get("offline"):
+        reasons += repository_reasons(host, want)
     for line in host["legacy_sources"]:
         reasons.append("%s still has the one-line source %r" % (line["file"], line["line"]))
     for path in host.get("globally_trusted", []):
@@ -392,6 +407,7 @@ def main():
             users=dict(type="list", elements="str", default=[]),
             setup_packages=dict(type="list", elements="str", default=[]),
             supported=dict(type="dict", default={}),
+            offline=dict(type="bool", default=False),
             **MIRROR_CHECK_OPTIONS
         ),
         supports_check_mode=True,

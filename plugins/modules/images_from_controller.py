@@ -14,7 +14,7 @@ description:
     image the host lacks, or has with another ID, is saved on the controller into an archive named by its
     ID under O(cache_dir) (once, for every host and run), sent over the play's connection, loaded on
     the host (M(community.docker.docker_image_load)) and checked. A second run sends nothing.
-  - The controller needs a Docker engine holding the images (pulled through a registry mirror it reaches,
+  - Without O(archive_dir), the controller needs a Docker engine holding the images (pulled through a registry mirror it reaches,
     or loaded from archives with C(docker load)) and the C(docker) command; an image it lacks stops the
     task before anything is sent. The host needs what the community.docker modules need (its engine and
     python3-requests, which the docker_ce role installs).
@@ -30,6 +30,13 @@ options:
     description: Where the controller keeps the archives, one per image ID.
     type: path
     default: ~/.cache/djangodocker/images
+  archive_dir:
+    description:
+      - A folder on the controller with C(docker save) archives and their index C(images.json)
+        (each reference with its image ID and archive name, as the air-gap bundle's C(images) folder holds them). The images are
+        taken from there and no Docker engine is needed on the controller.
+    type: path
+    version_added: 0.12.0
 extends_documentation_fragment:
   - djangodocker.deploy.attributes
 attributes:
@@ -63,7 +70,8 @@ from ansible.module_utils.basic import AnsibleModule
 def main():
     module = AnsibleModule(
         argument_spec=dict(images=dict(type="list", elements="str", required=True),
-                           cache_dir=dict(type="path", default="~/.cache/djangodocker/images")),
+                           cache_dir=dict(type="path", default="~/.cache/djangodocker/images"),
+                           archive_dir=dict(type="path")),
         supports_check_mode=True,
     )
     module.fail_json(msg="images_from_controller runs through its action plugin, on the controller")

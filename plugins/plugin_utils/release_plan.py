@@ -171,7 +171,10 @@ def retire_policy(app, args):
 
 def mirrors(app):
     """What the build needs to reach, asked for from the host before it starts: the PyPI index (for Django,
-    and the application server when it is not uWSGI), and the Debian mirror when the image gets OS packages."""
+    and the application server when it is not uWSGI), and the Debian mirror when the image gets OS packages.
+    None when the build takes everything from the air-gap bundle's offline folder."""
+    if app.get("offline_dir"):
+        return []
     index = app["pip_index_url"].rstrip("/")
     found = [dict(name="PyPI index", url=index + "/django/")]
     server = SERVER_PACKAGES.get((app.get("server", "uwsgi"), app.get("interface", "wsgi")))
@@ -192,7 +195,7 @@ def build_spec(app, args):
                      files=args["context_files"], dest=dest, sha256=args["release"].get("sha256", ""),
                      on_host=args["host"].get("built_assets") or {}, mirrors=mirrors(app),
                      engine_registry_mirrors=True, mirror_check=app["mirror_check"],
-                     mirror_timeout=app["mirror_timeout"]),
+                     mirror_timeout=app["mirror_timeout"], offline_dir=app.get("offline_dir") or ""),
         image=dict(name=app["name"], tag=tag, source="build", build=dict(path=dest, pull=False, rm=True)))
 
 

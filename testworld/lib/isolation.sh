@@ -15,13 +15,27 @@ iptables_isolation() {
     -j REJECT --reject-with icmp-port-unreachable
 }
 
+# iptables_air_gap -C|-I|-D: the air-gapped host ($DJD_AIRGAP_IP) opens no
+# connection at all, not even to the world's mirrors; connections made to it
+# (the tests asking its site) are answered.
+iptables_air_gap() {
+  iptables "$1" DOCKER-USER -s "$DJD_AIRGAP_IP" -m conntrack --ctstate NEW \
+    -j REJECT --reject-with icmp-port-unreachable
+}
+
 isolate_test_hosts() {
-  iptables_isolation -C 2>/dev/null && return 0
-  iptables_isolation -I || die "could not isolate the test hosts (iptables DOCKER-USER)"
+  local rule
+  for rule in iptables_isolation iptables_air_gap; do
+    "$rule" -C 2>/dev/null && continue
+    "$rule" -I || die "could not isolate the test hosts (iptables DOCKER-USER, $rule)"
+  done
 }
 
 open_test_hosts() {
-  while iptables_isolation -C 2>/dev/null; do iptables_isolation -D; done
+  local rule
+  for rule in iptables_isolation iptables_air_gap; do
+    while "$rule" -C 2>/dev/null; do "$rule" -D; done
+  done
 }
 
 # The Debian archive for test hosts: the nginx stand-in passing requests on to

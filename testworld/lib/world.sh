@@ -21,6 +21,9 @@ DJD_S3_IP="${DJD_S3_IP:-$DJD_NET_PREFIX.15}"
 # The Debian archive as the world serves it to test hosts (a pass-through
 # mirror: test hosts have no route out, testworld/lib/isolation.sh).
 DJD_DEBIAN_IP="${DJD_DEBIAN_IP:-$DJD_NET_PREFIX.16}"
+# The air-gapped test host's fixed address (outside the range Docker gives
+# out): it reaches nothing, not even the world's mirrors (isolation.sh).
+DJD_AIRGAP_IP="${DJD_AIRGAP_IP:-$DJD_NET_PREFIX.100}"
 DJD_MIRROR_PORT="${DJD_MIRROR_PORT:-18080}"     # on 127.0.0.1, for host-side checks
 DJD_REGISTRY_PORT="${DJD_REGISTRY_PORT:-15000}" # on 127.0.0.1, for pushes
 WORLD_IMAGES=(vm-debian12 vm-debian13 world python-3.11-slim python-3.13-slim nginx postgres mariadb redis
@@ -274,6 +277,8 @@ export DJD_DEBIAN_WORLD=http://$DJD_DEBIAN_IP/debian
 export DJD_DEBIAN_SECURITY_WORLD=http://$DJD_DEBIAN_IP/debian-security
 # S3-compatible object storage (any key and secret work), as test hosts reach it.
 export DJD_S3_ENDPOINT=http://$DJD_S3_IP
+# The address of the test host that reaches nothing at all (air-gap bundle).
+export DJD_AIRGAP_IP=$DJD_AIRGAP_IP
 # The ACME CA: its directory, the CA file that makes its API trusted (a
 # controller path), its issuing roots, the DNS records it sees (challtestsrv's
 # management API) and the DNS-01 record API for lego's httpreq provider.

@@ -14,7 +14,7 @@ from apt_policy import installed_origins  # noqa: E402
 
 testinfra_hosts = testinfra.utils.ansible_runner.AnsibleRunner(
     os.environ["MOLECULE_INVENTORY_FILE"]
-).get_hosts("all")
+).get_hosts("docker_hosts")
 
 MIRROR = os.environ["DJD_DOCKER_CE_MIRROR"]
 FINGERPRINT = os.environ["DJD_DOCKER_CE_FINGERPRINT"]

@@ -32,3 +32,23 @@ def test_one_archive_per_image_id(tmp_path):
 def test_missing_images_are_named():
     message = shipping.missing_message(["python:3.13-slim", "nginx:1.30"])
     assert "lacks python:3.13-slim, nginx:1.30" in message and "nothing was changed" in message
+
+
+def test_archives_come_from_an_index_without_an_engine(tmp_path):
+    (tmp_path / "images.json").write_text(
+        '{"python:3.13-slim": {"id": "%s", "file": "a.tar"}, "nginx:1.30": {"id": "%s", "file": "../../b.tar"},'
+        ' "redis:8": {"id": "not-an-id", "file": "c.tar"}}' % (ID_A, ID_B))
+    (tmp_path / "a.tar").write_text("")
+    (tmp_path / "c.tar").write_text("")
+    found, paths, missing = shipping.indexed_archives(str(tmp_path), ["python:3.13-slim", "nginx:1.30", "redis:8",
+                                                                      "postgres:17"])
+    assert found == {"python:3.13-slim": ID_A}
+    assert paths == {"python:3.13-slim": str(tmp_path / "a.tar")}
+    # A file name cannot leave the folder, an ID must be one, an image must be listed.
+    assert missing == ["nginx:1.30", "redis:8", "postgres:17"]
+    assert "holds no archive of nginx:1.30" in shipping.missing_message(["nginx:1.30"], str(tmp_path))
+
+
+def test_a_folder_without_an_index_is_a_clear_error(tmp_path):
+    with pytest.raises(Exception, match="no readable images.json"):
+        shipping.indexed_archives(str(tmp_path), ["python:3.13-slim"])

@@ -118,6 +118,12 @@ def test_the_build_asks_the_mirrors_it_needs_and_sends_only_what_the_host_lacks(
     assert len(compose(args(app={"apt_mirror_url": "https://m/debian"}))["build"]["context"]["mirrors"]) == 1
 
 
+def test_with_the_air_gap_bundle_the_build_asks_no_mirror_and_gets_the_bundle_folder():
+    context = compose(args(app={"os_packages": True, "apt_mirror_url": "https://m/debian",
+                                "offline_dir": "/var/lib/djangodocker/air-gap/abc"}))["build"]["context"]
+    assert context["mirrors"] == [] and context["offline_dir"] == "/var/lib/djangodocker/air-gap/abc"
+
+
 def test_the_pypi_index_is_asked_for_the_application_server_before_the_build():
     asked = compose(args(app={"server": "gunicorn", "interface": "asgi"}))["build"]["context"]["mirrors"]
     assert asked[1] == {"name": "PyPI index's uvicorn-worker",
