@@ -16,7 +16,6 @@ import tempfile
 from datetime import datetime, timezone
 
 from ansible.errors import AnsibleActionFail
-from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 from ansible.module_utils.urls import open_url
 from ansible.plugins.action import ActionBase
 
@@ -111,10 +110,7 @@ class ActionModule(ActionBase):
     def run(self, tmp=None, task_vars=None):
         result = super().run(tmp, task_vars)
         del tmp
-        checked = ArgumentSpecValidator(ARGUMENT_SPEC).validate(self._task.args)
-        if checked.error_messages:
-            raise AnsibleActionFail("air_gap_bundle: %s" % "; ".join(checked.error_messages))
-        args = checked.validated_parameters
+        args = self.validate_argument_spec(ARGUMENT_SPEC)[1]
         try:
             app, engine = air_gap.settings(air_gap.settings_getter(self._templar, task_vars or {}))
             wanted = air_gap.target(args["release"], args["architecture"])

@@ -13,7 +13,6 @@ import shutil
 import tarfile
 
 from ansible.errors import AnsibleActionFail
-from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 from ansible.plugins.action import ActionBase
 
 from ansible_collections.djangodocker.deploy.plugins.module_utils.app_image import image_inputs
@@ -64,10 +63,7 @@ class ActionModule(ActionBase):
     def run(self, tmp=None, task_vars=None):
         result = super().run(tmp, task_vars)
         del tmp
-        checked = ArgumentSpecValidator(ARGUMENT_SPEC).validate(self._task.args)
-        if checked.error_messages:
-            raise AnsibleActionFail("air_gap_unpack: %s" % "; ".join(checked.error_messages))
-        args = checked.validated_parameters
+        args = self.validate_argument_spec(ARGUMENT_SPEC)[1]
         bundle = os.path.abspath(os.path.expanduser(args["bundle"]))
         text, manifest = read_manifest(bundle)
         bundle_id = air_gap.sha256_text(text)[:12]
