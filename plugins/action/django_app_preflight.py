@@ -16,7 +16,7 @@ from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 from ansible.module_utils.common.text.converters import to_bytes
 from ansible.plugins.action import ActionBase
 
-from ansible_collections.djangodocker.deploy.plugins.module_utils.app_image import image_inputs
+from ansible_collections.djangodocker.deploy.plugins.module_utils.app_image import build_tools, image_inputs
 from ansible_collections.djangodocker.deploy.plugins.module_utils.django_project import ProjectProblem, describe
 from ansible_collections.djangodocker.deploy.plugins.module_utils.preflight_spec import ARGUMENT_SPEC
 from ansible_collections.djangodocker.deploy.plugins.module_utils.tls_pair import TlsPairError, inspect, uncovered
@@ -68,6 +68,8 @@ class ActionModule(ActionBase):
         result["image"] = image_inputs(settings["database"], settings["redis"], settings["uwsgi_requirement"],
                                        result["layout"]["dependencies"]["mode"], settings.get("server", "uwsgi"),
                                        settings.get("interface", "wsgi"))
+        result["image"]["build_tools"] = build_tools(settings.get("build_commands") or [],
+                                                     settings.get("build_packages") or [])
         if settings.get("tls_acme") and settings.get("tls_acme_challenge") == "http":
             task_vars = task_vars or {}
             hosts = [task_vars.get("ansible_host") or task_vars.get("inventory_hostname", "")]

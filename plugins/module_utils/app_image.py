@@ -38,6 +38,15 @@ def socket_protocol(server):
     return "uwsgi" if server == "uwsgi" else "http"
 
 
+def build_tools(build_commands, build_packages):
+    """The Debian packages the build commands' stage installs: gettext for compilemessages, and the build
+    packages (a command may compile or call them); none without build commands."""
+    if not build_commands:
+        return []
+    compiles = any(command == "compilemessages" or command.startswith("compilemessages ") for command in build_commands)
+    return (["gettext"] if compiles else []) + list(build_packages)
+
+
 def image_inputs(database, redis, uwsgi_requirement, dependencies_mode, server="uwsgi", interface="wsgi"):
     """The image's interface and what it installs: `drivers` (the Dockerfile's checks: the server's
     package first when it is not uWSGI) and `tools` (the role's hash-pinned files under files/tools:

@@ -20,6 +20,7 @@ from __future__ import annotations
 import hashlib
 import json
 
+from ansible_collections.djangodocker.deploy.plugins.module_utils.app_image import build_tools
 from ansible_collections.djangodocker.deploy.plugins.plugin_utils.stack_images import role_file
 
 FORMAT = 1
@@ -70,14 +71,17 @@ def settings_getter(templar, task_vars):
 
 def settings(get):
     """(app, docker): what the bundle needs of the django_app and docker_ce settings; GET(name) is a
-    variable's value (the user's, else the role's default)."""
+    variable's value (the user's, else the role's default). The build packages include the build
+    commands' tools (gettext for compilemessages)."""
     project = get("django_app_project_src")
     if not project:
         raise BundleProblem("django_app_project_src is not set: the bundle needs the project's requirements.")
     app = dict(
         project_src=project, requirements_file=get("django_app_requirements_file") or "",
         base_image=get("django_app_base_image"), os_packages=list(get("django_app_os_packages") or []),
-        build_packages=list(get("django_app_build_packages") or []), pip_index_url=get("django_app_pip_index_url"),
+        build_packages=list(dict.fromkeys(list(get("django_app_build_packages") or [])
+                                          + build_tools(list(get("django_app_build_commands") or []), []))),
+        pip_index_url=get("django_app_pip_index_url"),
         apt_mirror_url=get("django_app_apt_mirror_url") or "",
         apt_security_mirror_url=get("django_app_apt_security_mirror_url") or "",
         database=get("django_app_database") or "sqlite", redis=bool(get("django_app_redis")),

@@ -123,3 +123,11 @@ def test_settings_come_from_the_play_else_the_roles_defaults():
     assert docker == {"mirror_url": "http://m/docker-ce", "fingerprint": "AB CD", "channel": "stable", "version": ""}
     with pytest.raises(air_gap.BundleProblem, match="django_app_project_src is not set"):
         air_gap.settings({}.get)
+
+
+def test_the_build_commands_tools_are_collected_with_the_build_packages():
+    values = {"django_app_project_src": "/src", "django_app_build_packages": ["gcc"],
+              "django_app_build_commands": ["compilemessages --locale de", "compress"]}
+    assert air_gap.settings(values.get)[0]["build_packages"] == ["gcc", "gettext"]
+    values["django_app_build_commands"] = ["compress"]
+    assert air_gap.settings(values.get)[0]["build_packages"] == ["gcc"]
