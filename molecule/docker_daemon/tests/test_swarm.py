@@ -1,0 +1,28 @@
+"""The swarm of the two Ubuntu-shaped hosts, after side_effect took the worker out and put it back."""
+
+import json
+import os
+
+import testinfra.utils.ansible_runner
+
+testinfra_hosts = testinfra.utils.ansible_runner.AnsibleRunner(
+    os.environ["MOLECULE_INVENTORY_FILE"]
+).get_hosts("swarm_managers")
+
+
+def test_the_manager_sees_two_ready_nodes_the_worker_back_and_labelled(host):
+    nodes = [json.loads(line) for line in host.check_output(
+        "docker node ls --format '{{json .}}'").splitlines()]
+    assert len(nodes) == 2, nodes
+    assert {node["Status"] for node in nodes} == {"Ready"}
+    assert {node["Availability"] for node in nodes} == {"Active"}
+    assert [node["ManagerStatus"] for node in nodes].count("Leader") == 1
+    worker = [node["ID"] for node in nodes if not node["ManagerStatus"]]
+    labels = json.loads(host.check_output(f"docker node inspect -f '{{{{json .Spec.Labels}}}}' {worker[0]}"))
+    assert labels == {"database": "true"}
+
+
+def test_the_engine_is_a_manager_with_no_live_restore(host):
+    info = json.loads(host.check_output("docker info --format '{{json .}}'"))
+    assert info["Swarm"]["LocalNodeState"] == "active" and info["Swarm"]["ControlAvailable"] is True
+    assert info["LiveRestoreEnabled"] is False
