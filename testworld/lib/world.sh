@@ -27,7 +27,7 @@ DJD_AIRGAP_IP="${DJD_AIRGAP_IP:-$DJD_NET_PREFIX.100}"
 DJD_MIRROR_PORT="${DJD_MIRROR_PORT:-18080}"     # on 127.0.0.1, for host-side checks
 DJD_REGISTRY_PORT="${DJD_REGISTRY_PORT:-15000}" # on 127.0.0.1, for pushes
 WORLD_IMAGES=(vm-debian12 vm-debian13 world python-3.11-slim python-3.13-slim nginx postgres mariadb redis
-              lego pebble restic s3)
+              lego pebble restic s3 registry)
 PYTHON_TAGS=(3.11-slim 3.13-slim)
 # The nginx stand-in under the current stable branch's tag and `stable`.
 NGINX_TAGS=(1.30 stable)
@@ -35,6 +35,8 @@ NGINX_TAGS=(1.30 stable)
 POSTGRES_TAGS=(17)
 MARIADB_TAGS=(11.8)
 REDIS_TAGS=(8.0)
+# The registry a swarm's nodes pull the app's image from (registry:2).
+REGISTRY_TAGS=(2)
 # The ACME client stand-in (goacme/lego), the version of its recipe.
 LEGO_TAGS=("v$(sed -n 's/^LEGO_VERSION=//p' "$DJD_ROOT/testworld/images/lego.recipe")")
 # The backup tool's stand-in (restic/restic), the version of its recipe.
@@ -230,7 +232,7 @@ push_standin() {
 # finds the blob the first sent).
 push_standin_images() {
   local -a pids=(); local repo
-  for repo in python nginx postgres mariadb redis lego restic; do
+  for repo in python nginx postgres mariadb redis lego restic registry; do
     push_standin_repo "$repo" & pids+=($!)
     if ((${#pids[@]} == 2)); then wait "${pids[0]}" || die "pushing a stand-in image failed"; pids=("${pids[@]:1}"); fi
   done
@@ -269,6 +271,7 @@ export DJD_NGINX_TAGS="${NGINX_TAGS[*]}"
 export DJD_POSTGRES_TAGS="${POSTGRES_TAGS[*]}"
 export DJD_MARIADB_TAGS="${MARIADB_TAGS[*]}"
 export DJD_REDIS_TAGS="${REDIS_TAGS[*]}"
+export DJD_REGISTRY_TAGS="${REGISTRY_TAGS[*]}"
 export DJD_LEGO_TAGS="${LEGO_TAGS[*]}"
 export DJD_RESTIC_TAGS="${RESTIC_TAGS[*]}"
 # The Debian archive (and its security archive) as test hosts reach it: they

@@ -26,3 +26,11 @@ def test_the_engine_is_a_manager_with_no_live_restore(host):
     info = json.loads(host.check_output("docker info --format '{{json .}}'"))
     assert info["Swarm"]["LocalNodeState"] == "active" and info["Swarm"]["ControlAvailable"] is True
     assert info["LiveRestoreEnabled"] is False
+
+
+def test_the_registry_runs_on_the_managers_swarm_address_only(host):
+    address = host.check_output("docker info --format '{{.Swarm.NodeAddr}}'")
+    ports = host.check_output("docker port swarm-registry 5000/tcp")
+    assert ports.splitlines() == [f"{address}:5000"]
+    assert host.check_output("curl -sS --max-time 10 -o /dev/null -w '%{http_code}' "
+                             f"http://{address}:5000/v2/") == "200"
