@@ -1,4 +1,4 @@
-"""The swarm of the two Ubuntu-shaped hosts, after side_effect took the worker out and put it back."""
+"""The swarm of the two Ubuntu-shaped hosts, as converge formed it (side_effect then takes the worker out and back in)."""
 
 import json
 import os
