@@ -19,13 +19,12 @@ from ansible.errors import AnsibleActionFail
 from ansible.module_utils.urls import open_url
 from ansible.plugins.action import ActionBase
 
-from ansible_collections.djangodocker.deploy.plugins.module_utils.app_image import image_inputs
-from ansible_collections.djangodocker.deploy.plugins.module_utils.django_project import ProjectProblem, dependencies
+from ansible_collections.djangodocker.deploy.plugins.module_utils.django_project import ProjectProblem
 from ansible_collections.djangodocker.deploy.plugins.module_utils.openpgp import (
-    KeyProblem, export_one_key, key_fingerprints, normalise_fingerprint)
+    KeyProblem, normalise_fingerprint, pinned_key)
 from ansible_collections.djangodocker.deploy.plugins.plugin_utils import air_gap
 from ansible_collections.djangodocker.deploy.plugins.plugin_utils.image_shipping import (
-    controller_ids, missing_message, saved_archive)
+    controller_ids, saved_archive)
 
 COLLECTION_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 TOOLS_DIR = os.path.join(COLLECTION_ROOT, "roles", "django_app", "files")
@@ -62,16 +61,12 @@ def run_in(image, work, script, what, platform):
             "--entrypoint", "sh", image, "/in/script.sh"], what)
 
 
-def pinned_key(url, fingerprint):
+def docker_ce_key(url, fingerprint):
+    """The pinned docker-ce key alone, read from the mirror (openpgp.pinned_key, as the docker_ce role takes it)."""
     try:
-        data = open_url(url, timeout=30).read()
-        found = key_fingerprints(data)
-        if fingerprint not in found["primary"]:
-            raise KeyProblem("the key file at %s has primary keys %s, not the pinned %s"
-                             % (url, ", ".join(found["primary"]) or "(none)", fingerprint))
-        return export_one_key(data, fingerprint)
+        return pinned_key(open_url(url, timeout=30).read(), fingerprint, url)[0]
     except KeyProblem as problem:
-        raise AnsibleActionFail("The docker-ce signing key: %s; nothing was written." % problem)
+        raise AnsibleActionFail("The docker-ce signing key: %s" % problem)
     except Exception as error:  # pylint: disable=broad-except
         raise AnsibleActionFail("The docker-ce signing key could not be read from %s (%s); nothing was written."
                                 % (url, error))
@@ -114,16 +109,17 @@ class ActionModule(ActionBase):
         try:
             app, engine = air_gap.settings(air_gap.settings_getter(self._templar, task_vars or {}))
             wanted = air_gap.target(args["release"], args["architecture"])
-            deps = dependencies(os.path.abspath(os.path.expanduser(app["project_src"])), app["requirements_file"])
+            deps, tools = air_gap.project_inputs(app)
             air_gap.check_dependencies_mode(deps)
         except (air_gap.BundleProblem, ProjectProblem) as problem:
             raise AnsibleActionFail("%s Nothing was written." % problem)
-        tools = image_inputs(app["database"], app["redis"], app["uwsgi_requirement"], deps["mode"], app["server"],
-                             app["interface"])["tools"]
         platform = air_gap.platform(wanted["architecture"])
         images, missing = controller_ids(args["images"])
         if missing:
-            raise AnsibleActionFail(missing_message(missing).replace("on the hosts", "; no bundle was written"))
+            raise AnsibleActionFail(
+                "The controller's Docker engine lacks %s. Pull them there (through a registry mirror it reaches) or "
+                "load them from archives (docker load -i), then run the play again; no bundle was written."
+                % ", ".join(missing))
         fingerprint = normalise_fingerprint(engine["fingerprint"])
         result.update(changed=True, dest=args["dest"], images=images, target=wanted)
         if self._task.check_mode:
@@ -139,8 +135,8 @@ class ActionModule(ActionBase):
             release_image = args["release_image"] or air_gap.release_image(wanted)
             ensure_image(release_image, platform)
             with open(os.path.join(work, "in", "docker.asc"), "wb") as out:
-                out.write(pinned_key(air_gap.docker_repository(engine["mirror_url"], wanted["id"]) + "/gpg",
-                                     fingerprint))
+                out.write(docker_ce_key(air_gap.docker_repository(engine["mirror_url"], wanted["id"]) + "/gpg",
+                                        fingerprint))
             with open(os.path.join(work, "in", "sources.list"), "w", encoding="utf-8") as out:
                 out.write(air_gap.docker_sources(wanted, engine["mirror_url"], engine["channel"], app["apt_mirror_url"],
                                                  app["apt_security_mirror_url"], "/in/docker.asc"))

@@ -15,8 +15,7 @@ import tarfile
 from ansible.errors import AnsibleActionFail
 from ansible.plugins.action import ActionBase
 
-from ansible_collections.djangodocker.deploy.plugins.module_utils.app_image import image_inputs
-from ansible_collections.djangodocker.deploy.plugins.module_utils.django_project import ProjectProblem, dependencies
+from ansible_collections.djangodocker.deploy.plugins.module_utils.django_project import ProjectProblem
 from ansible_collections.djangodocker.deploy.plugins.plugin_utils import air_gap
 
 ARGUMENT_SPEC = dict(
@@ -71,12 +70,9 @@ class ActionModule(ActionBase):
         if args["app"]:
             try:
                 wanted = air_gap.settings(air_gap.settings_getter(self._templar, task_vars or {}))[0]
-                deps = dependencies(os.path.abspath(os.path.expanduser(wanted["project_src"])),
-                                    wanted["requirements_file"])
+                deps, tools = air_gap.project_inputs(wanted)
             except (air_gap.BundleProblem, ProjectProblem) as problem:
                 raise AnsibleActionFail("%s Nothing was changed." % problem)
-            tools = image_inputs(wanted["database"], wanted["redis"], wanted["uwsgi_requirement"], deps["mode"],
-                                 wanted["server"], wanted["interface"])["tools"]
             app = air_gap.app_inputs(wanted["base_image"], wanted["os_packages"], wanted["build_packages"], deps,
                                      tools, wanted["uwsgi_requirement"])
         found = self._low_level_execute_command(air_gap.HOST_COMMAND)

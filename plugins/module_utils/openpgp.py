@@ -153,3 +153,15 @@ def export_one_key(data, fingerprint):
     if key_fingerprints(exported)["primary"] != [fingerprint]:
         raise KeyProblem("%s is not a primary key of the key file" % fingerprint)
     return exported
+
+
+def pinned_key(data, fingerprint, url):
+    """(armored key, found fingerprints) or KeyProblem with a message for users."""
+    found = key_fingerprints(data)
+    if fingerprint not in found["primary"]:
+        as_subkey = " (it is only a subkey there, which cannot stand for a key)" if fingerprint in found["subkeys"] else ""
+        raise KeyProblem(
+            "The key file at %s has primary keys %s, but the pinned fingerprint is %s%s. Nothing was written. "
+            "Check the mirror URL, or set the fingerprint to the key your mirror signs with."
+            % (url, ", ".join(found["primary"]) or "(none)", fingerprint, as_subkey))
+    return export_one_key(data, fingerprint), found

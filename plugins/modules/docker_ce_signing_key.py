@@ -93,24 +93,11 @@ from ansible_collections.djangodocker.deploy.plugins.module_utils.host_files imp
 )
 from ansible_collections.djangodocker.deploy.plugins.module_utils.openpgp import (
     KeyProblem,
-    export_one_key,
     global_keyrings_with,
     remove_from_keyring,
-    key_fingerprints,
     normalise_fingerprint,
+    pinned_key,
 )
-
-
-def pinned_key(data, fingerprint, url):
-    """(armored key, found fingerprints) or KeyProblem with a message for users."""
-    found = key_fingerprints(data)
-    if fingerprint not in found["primary"]:
-        as_subkey = " (it is only a subkey there, which cannot stand for a key)" if fingerprint in found["subkeys"] else ""
-        raise KeyProblem(
-            "The key file at %s has primary keys %s, but the pinned fingerprint is %s%s. Nothing was written. "
-            "Check the mirror URL, or set the fingerprint to the key your mirror signs with."
-            % (url, ", ".join(found["primary"]) or "(none)", fingerprint, as_subkey))
-    return export_one_key(data, fingerprint), found
 
 
 def main():

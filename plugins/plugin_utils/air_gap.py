@@ -19,8 +19,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 
-from ansible_collections.djangodocker.deploy.plugins.module_utils.app_image import build_tools
+from ansible_collections.djangodocker.deploy.plugins.module_utils.app_image import build_tools, image_inputs
+from ansible_collections.djangodocker.deploy.plugins.module_utils.django_project import dependencies
 from ansible_collections.djangodocker.deploy.plugins.plugin_utils.stack_images import role_file
 
 FORMAT = 1
@@ -90,6 +92,15 @@ def settings(get):
     docker = dict(mirror_url=get("docker_ce_mirror_url"), fingerprint=str(get("docker_ce_gpg_fingerprint")),
                   channel=get("docker_ce_channel") or "stable", version=get("docker_ce_version") or "")
     return app, docker
+
+
+def project_inputs(app):
+    """(dependencies, tools) of APP (settings()'s): the project's dependency files and the role's pinned tools
+    files its image installs - what the bundle collects wheels for, and checks again on every deploy."""
+    deps = dependencies(os.path.abspath(os.path.expanduser(app["project_src"])), app["requirements_file"])
+    tools = image_inputs(app["database"], app["redis"], app["uwsgi_requirement"], deps["mode"], app["server"],
+                         app["interface"])["tools"]
+    return deps, tools
 
 
 def target(release, architecture):

@@ -2,27 +2,27 @@
 
 import pytest
 
-from ansible_collections.djangodocker.deploy.plugins.module_utils.openpgp import KeyProblem, key_fingerprints
+from ansible_collections.djangodocker.deploy.plugins.module_utils.openpgp import KeyProblem, key_fingerprints, pinned_key
 from ansible_collections.djangodocker.deploy.plugins.modules import docker_ce_signing_key as module
 
 
 def test_the_pinned_key_is_taken_alone_from_a_file_with_another(gpg_keys):
     served = gpg_keys["pinned"]["armor"] + gpg_keys["other"]["armor"]
-    key, found = module.pinned_key(served, gpg_keys["pinned"]["fpr"], "http://m/gpg")
+    key, found = pinned_key(served, gpg_keys["pinned"]["fpr"], "http://m/gpg")
     assert found["primary"] == [gpg_keys["pinned"]["fpr"], gpg_keys["other"]["fpr"]]
     assert key_fingerprints(key)["primary"] == [gpg_keys["pinned"]["fpr"]]
 
 
 def test_a_file_without_the_pinned_key_is_refused(gpg_keys):
     with pytest.raises(KeyProblem) as error:
-        module.pinned_key(gpg_keys["other"]["armor"], gpg_keys["pinned"]["fpr"], "http://m/gpg")
+        pinned_key(gpg_keys["other"]["armor"], gpg_keys["pinned"]["fpr"], "http://m/gpg")
     assert gpg_keys["other"]["fpr"] in str(error.value)
     assert "Nothing was written" in str(error.value)
 
 
 def test_a_subkey_fingerprint_does_not_satisfy_the_pin(gpg_keys):
     with pytest.raises(KeyProblem) as error:
-        module.pinned_key(gpg_keys["pinned"]["armor"], gpg_keys["pinned"]["sub"], "http://m/gpg")
+        pinned_key(gpg_keys["pinned"]["armor"], gpg_keys["pinned"]["sub"], "http://m/gpg")
     assert "only a subkey" in str(error.value)
 
 

@@ -131,3 +131,12 @@ def test_the_build_commands_tools_are_collected_with_the_build_packages():
     assert air_gap.settings(values.get)[0]["build_packages"] == ["gcc", "gettext"]
     values["django_app_build_commands"] = ["compress"]
     assert air_gap.settings(values.get)[0]["build_packages"] == ["gcc"]
+
+
+def test_the_project_inputs_are_its_dependency_files_and_the_tools_its_image_installs(tmp_path):
+    (tmp_path / "requirements.txt").write_text("Django>=5.2\n")
+    app = {"project_src": str(tmp_path), "requirements_file": "", "database": "postgresql", "redis": True,
+           "uwsgi_requirement": "", "server": "uwsgi", "interface": "wsgi"}
+    deps, tools = air_gap.project_inputs(app)
+    assert deps["mode"] == "requirements" and deps["files"] == {"deps/requirements.txt": "Django>=5.2\n"}
+    assert tools == ["tools/uwsgi.txt", "tools/postgresql.txt", "tools/redis.txt"]
