@@ -16,7 +16,11 @@ APP_OPTIONS = dict(
     lock_file=dict(type="path", required=True),
     backup_dir=dict(type="path", required=True),
     history_file=dict(type="path", required=True),
-    mode=dict(type="str", choices=["nginx", "single"], required=True),
+    mode=dict(type="str", choices=["nginx", "single", "swarm"], required=True),
+    # Swarm mode: the registry the image is pushed to and every node pulls from, and the replicas.
+    registry=dict(type="str", default=""),
+    replicas=dict(type="int", default=2),
+    drain_timeout=dict(type="int", default=30),
     server_names=dict(type="list", elements="str", default=[]),
     host_address=dict(type="str", default=""),
     host_port=dict(type="int", default=80),

@@ -27,7 +27,11 @@ description:
     files are copied and it must answer on its socket (M(djangodocker.deploy.django_app_probe)), the site is
     pointed at it (M(djangodocker.deploy.nginx_site), a graceful reload), then
     M(djangodocker.deploy.django_app_release) switches (and without Celery retires in the same call).
-    Single mode: the new release takes the published port over and must answer there."
+    Single mode: the new release takes the published port over and must answer there.
+    Swarm mode: the image is pushed to O(app.registry) with the build; the environment file becomes a Swarm secret
+    named by its content, the service is updated to the release (M(community.docker.docker_swarm_service): start-first,
+    gated by the image's health check, rolled back by Swarm itself on failure) and the action waits for Swarm
+    (M(djangodocker.deploy.swarm_rollout))."
   - "Any failure before the switch (Nginx mode) or before the new release answers (single mode) undoes what this
     release did: the site points where it did, C(<name>-next) and the new worker are removed, the serving
     release serves. The deploy lock is given back in every case."
@@ -77,12 +81,25 @@ options:
         type: path
         required: true
       mode:
-        description: C(nginx) (behind the Nginx front) or C(single) (a published port).
+        description: C(nginx) (behind the Nginx front), C(single) (a published port) or C(swarm) (a Swarm service).
         type: str
         choices:
         - nginx
         - single
+        - swarm
         required: true
+      registry:
+        description: Swarm mode - the registry the release is pushed to and the nodes pull from (an image name's prefix).
+        type: str
+        default: ''
+      replicas:
+        description: Swarm mode - the service's replicas.
+        type: int
+        default: 2
+      drain_timeout:
+        description: Swarm mode - the stop grace period of a task (seconds), which leaves DNS when told to stop.
+        type: int
+        default: 30
       server_names:
         description: The site's names; the first that is not a wildcard is the probe's C(Host).
         type: list

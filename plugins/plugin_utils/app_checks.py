@@ -126,6 +126,20 @@ def acme_rules(s, rule):
          "django_app_tls_acme_renew_days and django_app_tls_acme_dns_propagation_wait must be 0 or more.")
 
 
+def swarm_rules(s, rule):
+    """Swarm mode, as far as it goes: the image in a registry every node reaches, a database every replica
+    shares, and what is not yet in this mode refused rather than half done."""
+    rule(plain(r"[A-Za-z0-9][A-Za-z0-9.:-]*(/[a-z0-9._-]+)*/?", s.get("registry", "")),
+         "Swarm mode needs django_app_registry, the registry every node pulls the release from, as an image name's "
+         "prefix such as 10.0.0.2:5000 (swarm.yml sets it to the swarm's) (%s)." % s.get("registry", ""))
+    rule(int(s.get("replicas", 1)) >= 1, "django_app_replicas must be 1 or more (%s)." % s.get("replicas"))
+    rule(s["database"] != "sqlite", "Swarm mode needs a database server every replica shares (django_app_database "
+                                    "postgresql, mariadb or mysql): an sqlite file lives on one node.")
+    rule(not s["celery_app"], "Celery is not in swarm mode yet: leave django_app_celery_app empty.")
+    rule(not (s["tls_certificate"] or s.get("tls_acme")),
+         "HTTPS is not in swarm mode yet: terminate it at your load balancer, and leave django_app_tls_* unset.")
+
+
 def offsite_rules(o, rule):
     """Off-site backups (O: the repository's scheme, whether a password is set, keep, schedules, subset; never a
     secret)."""
@@ -225,7 +239,9 @@ def problems(s):
          % ", ".join(map(str, bad)))
     rule(s.get("asgi_module", "") == "" or plain(APPLICATION, s["asgi_module"]),
          "django_app_asgi_module must be module:attribute (%s)." % s.get("asgi_module"))
-    rule(s["mode"] in ("nginx", "single"), "django_app_mode must be nginx or single (%s)." % s["mode"])
+    rule(s["mode"] in ("nginx", "single", "swarm"), "django_app_mode must be nginx, single or swarm (%s)." % s["mode"])
+    if s["mode"] == "swarm":
+        swarm_rules(s, rule)
     if s["mode"] == "nginx":
         names = list(s["allowed_hosts"])
         rule(names and not [n for n in names if n == "*" or re.search(r"[\s;{}#$]", n)],

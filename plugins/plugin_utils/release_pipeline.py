@@ -81,6 +81,8 @@ def check(host, spec):
     """Whether a release is needed: the wanted container compared with the serving one (in check
     mode), which must also be healthy and not restarting. With the serving container's hostname
     (its uWSGI socket's name) and the name the next release's socket gets."""
+    if spec.get("swarm"):
+        return check_service(host, spec)
     result = host.call("community.docker.docker_container",
                        dict(spec["container"], name=spec["name"], image=spec["image"], state="started"),
                        check_mode=True)
@@ -100,6 +102,31 @@ def check(host, spec):
                                                or bool(state.get("Restarting")))
     return dict(changed=False, release_needed=needed, serving=serving,
                 next_socket=next_socket(spec, serving.get("hostname", "")))
+
+
+def check_service(host, spec):
+    """Swarm mode: a release is needed when the environment's secret does not exist yet (another content)
+    or the wanted service differs from the one Swarm runs (in check mode). Replicas that went down Swarm
+    starts again itself (no restart here, unlike a single host's container)."""
+    swarm = spec["swarm"]
+    found = host.call("community.docker.docker_swarm_service_info", dict(name=spec["name"]))
+    if found.get("failed"):
+        raise ReleaseFailed("Reading the service %s failed: %s" % (spec["name"], found.get("msg")),
+                            dict(changed=False, failed_step="check"))
+    current = found.get("service") or {}
+    image = (((current.get("Spec") or {}).get("TaskTemplate") or {}).get("ContainerSpec") or {}).get("Image", "")
+    image = image.split("@", 1)[0]
+    serving = dict(id=current["ID"], image=image, tag=image.rsplit(":", 1)[-1], hostname="") if current else {}
+    secret = host.call("community.docker.docker_secret", dict(swarm["secret"], state="present"), check_mode=True)
+    needed = not current or bool(secret.get("changed")) or bool(secret.get("failed"))
+    if not needed:
+        wanted = host.call("community.docker.docker_swarm_service", dict(swarm["service"], image=spec["image"]),
+                           check_mode=True)
+        if wanted.get("failed"):
+            raise ReleaseFailed("Comparing the wanted release with the service %s failed: %s"
+                                % (spec["name"], wanted.get("msg")), dict(changed=False, failed_step="check"))
+        needed = bool(wanted.get("changed"))
+    return dict(changed=False, release_needed=needed, serving=serving, next_socket="")
 
 
 def next_socket(spec, serving_hostname):
@@ -169,14 +196,17 @@ def forward(host, spec, record):
         return
     if spec.get("migrate"):
         migrate(host, spec, record)
-    if spec.get("celery"):
-        start_worker(host, spec, record)
-    if spec.get("front"):
-        switch_front(host, spec, record)
+    if spec.get("swarm"):
+        roll_out(host, spec, record)
     else:
-        switch_port(host, spec, record)
-    if spec.get("celery"):
-        settle_workers(host, record, spec)
+        if spec.get("celery"):
+            start_worker(host, spec, record)
+        if spec.get("front"):
+            switch_front(host, spec, record)
+        else:
+            switch_port(host, spec, record)
+        if spec.get("celery"):
+            settle_workers(host, record, spec)
     if not record.retired:
         protect = [spec["image"]] + ([record.previous_image] if record.previous_image else [])
         policy = dict(spec["retire"], protect_images=protect)
@@ -366,6 +396,24 @@ def switch_front(host, spec, record):
         record.lock_released = bool(result.get("lock_released"))
 
 
+def roll_out(host, spec, record):
+    """Swarm mode: the environment's secret, then the service updated to the release; Swarm replaces the
+    replicas one at a time (each new one healthy before an old one stops) and rolls back by itself when a
+    new one fails, so the old replicas serve throughout. Waits until Swarm is done."""
+    swarm = spec["swarm"]
+    before = host.call("community.docker.docker_swarm_service_info", dict(name=spec["name"]))
+    current = before.get("service") or {}
+    record.previous_image = ((((current.get("Spec") or {}).get("TaskTemplate") or {}).get("ContainerSpec") or {})
+                             .get("Image", "").split("@", 1)[0])
+    call(host, record, "secret", "community.docker.docker_secret", dict(swarm["secret"], state="present"))
+    call(host, record, "service", "community.docker.docker_swarm_service", dict(swarm["service"], image=spec["image"]))
+    rolled = call(host, record, "rollout", "djangodocker.deploy.swarm_rollout",
+                  dict(name=spec["name"], image=spec["image"], timeout=swarm["timeout"]))
+    if rolled.get("state") != "done":
+        raise StepFailed("rollout", dict(rolled, msg=rolled.get("message") or rolled.get("state")))
+    record.switched = record.committed = True
+
+
 def switch_port(host, spec, record):
     """Single mode: the new release takes the published port over, then must answer."""
     name = spec["name"]
@@ -388,6 +436,9 @@ def undo(host, spec, record, failure):
     if record.committed:
         return ("%s serves release %s, but a step after the switch failed (%s): %s. The next run finishes it."
                 % (name, spec["image"], failure.step, failure.result.get("msg", "failed")))
+    if spec.get("swarm"):
+        # Swarm rolls a failed update back itself; before the service update nothing serves differently.
+        return failure_message(spec, record, failure, [], {})
     logs = []
     if failure.step == "worker answers" and record.worker:
         logs = container_logs(host, record.worker)
@@ -474,6 +525,18 @@ def failure_message(spec, record, failure, logs, restored):
                    else "There was no previous release to go back to.")
     else:
         serving = "The release that served keeps serving%s." % (", Nginx unchanged" if spec.get("front") else "")
+    if step == "rollout":
+        result = failure.result
+        went = ("Swarm rolled the service back to %s, whose replicas served throughout." % (
+            record.previous_image or "the previous release") if result.get("state") == "rolled_back" else
+            "%d of %d replicas run it (%s); see `docker service ps %s`." % (
+                result.get("running", 0), result.get("replicas", 0), result.get("state"), spec["name"]))
+        text = "Release %s did not become healthy on the swarm. %s" % (image, went)
+        if result.get("errors"):
+            text += " Its tasks: " + " | ".join(result["errors"])
+        if record.applied:
+            text += " Its migrations stay applied (%s)." % ", ".join(record.applied)
+        return text
     if step == "probe" and spec.get("port"):
         probe = spec["port"]["probe"]
         said = failure.result.get("msg", "").partition(" s: ")[2]

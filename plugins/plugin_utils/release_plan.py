@@ -30,11 +30,12 @@ def compose(args, check_mode=False, holder=""):
     app = args["app"]
     name, tag = app["name"], args["release"]["tag"]
     nginx = app["mode"] == "nginx"
+    swarm = app["mode"] == "swarm"
     # Only a release builds, migrates and backs up; a rollback releases an image the host has.
     building = args["state"] == "released" and not args["rolling_back"]
     container = container_options(app, args)
     spec = dict(
-        state=args["state"], name=name, image="%s:%s" % (name, tag), check_mode=check_mode,
+        state=args["state"], name=name, image="%s:%s" % (repository(app), tag), check_mode=check_mode,
         lock=dict(path=app["lock_file"], holder=holder, timeout=app["lock_timeout"]),
         container=dict(container, hostname=args["next_socket"]) if nginx and args["next_socket"] else container,
         one_off=one_off_options(app, args),
@@ -46,13 +47,14 @@ def compose(args, check_mode=False, holder=""):
         # The backup before migrations also goes off-site, in the background (never blocking the release).
         offsite_upload=dict(state="queued", app=name, offsite_dir=app["offsite_dir"])
         if building and not check_mode and app.get("offsite_dir") else None,
+        swarm=swarm_spec(app, args) if swarm else None,
         front=None, port=None, serving_static=None, restart=None, static_on_host=list(args["host"].get("static_releases") or []),
     )
     if nginx and not check_mode and args["state"] == "released":
         spec["front"] = dict(probe=front_probe(app, args, socket=args["next_socket"], tag=tag,
                                                container=name + "-next"),
                              site=args["site"]["plan"])
-    elif not nginx:
+    elif not nginx and not swarm:
         spec["port"] = dict(probe=port_probe(app))
     if nginx and args["state"] == "serving" and args["serving"].get("tag") \
             and args["serving"]["tag"] not in (args["host"].get("static_releases") or []):
@@ -64,6 +66,51 @@ def compose(args, check_mode=False, holder=""):
         spec["restart"] = (front_probe(app, args, socket=args["serving"]["hostname"], tag=args["serving"]["tag"],
                                        container=name, static=False) if nginx else port_probe(app))
     return spec
+
+
+def repository(app):
+    """The image's repository: the app's name, in swarm mode in the registry every node pulls from."""
+    return "%s/%s" % (app["registry"].rstrip("/"), app["name"]) if app["mode"] == "swarm" else app["name"]
+
+
+def env_secret(app, args):
+    """Swarm mode: the environment file as a Swarm secret, named by its content (a secret cannot change:
+    another content is another secret, and a service update)."""
+    return dict(name="%s-env-%s" % (app["name"], args["host"]["env_sha256"][:12]), data_src=args["host"]["env_file"],
+                labels={APP_LABEL: app["name"]})
+
+
+def service_options(app, args):
+    """Swarm mode: the app's service (the pipeline adds the image). Its tasks spread over the nodes, on the
+    app's networks (overlay), found by name through DNS (dnsrr: a stopping task leaves DNS first, then has
+    the stop grace period to finish); an update starts each new task beside an old one, which stops only
+    once the new one is healthy (the image's health check), and Swarm rolls the update back itself when a
+    new task fails within the monitor window. The environment file is a secret, mounted where the single-host
+    containers mount the file; the same hardening as one_off_options where services have it."""
+    health = app["health"]
+    secret = env_secret(app, args)
+    options = dict(
+        name=app["name"], replicas=app["replicas"], endpoint_mode="dnsrr",
+        networks=networks(app, args), resolve_image=False,
+        secrets=[dict(secret_name=secret["name"], filename=ENV_MOUNT, uid=str(UID), gid=str(UID), mode=0o400)],
+        labels={APP_LABEL: app["name"]}, container_labels={APP_LABEL: app["name"]},
+        read_only=app["read_only"], cap_drop=["ALL"], mounts=[dict(type="tmpfs", target="/tmp")],
+        stop_grace_period="%ds" % app["drain_timeout"],
+        restart_config=dict(condition="any", delay="5s"),
+        update_config=dict(parallelism=1, order="start-first", failure_action="rollback",
+                           monitor="%ds" % health["timeout"], delay="0s"),
+        rollback_config=dict(parallelism=1, order="start-first", failure_action="pause"),
+        state="present")
+    if app["memory"]:
+        options["limits"] = dict(memory=app["memory"])
+    return options
+
+
+def swarm_spec(app, args):
+    """Swarm mode: the secret, the service, and how long its rollout may take (each replica in turn may take
+    the health timeout to answer, and as long again to be monitored)."""
+    return dict(secret=env_secret(app, args), service=service_options(app, args),
+                timeout=2 * app["health"]["timeout"] * max(1, app["replicas"]) + 60)
 
 
 def networks(app, args):
@@ -159,6 +206,9 @@ def retire_policy(app, args):
     paths = app_paths(app["root"])
     prune = [paths["env_dir"] + "/*.env", app["root"] + "/app.env", paths["build_dir"] + "/*"]
     keep = [context_dir(app, tag)]
+    if app["mode"] == "swarm":
+        # No container mounts it (the service reads it as a secret): kept by name.
+        keep.append(args["host"]["env_file"])
     if app["mode"] == "nginx":
         static = args["site"]["dirs"]["static"]
         prune.append(static + "/*")
@@ -196,7 +246,9 @@ def build_spec(app, args):
                      on_host=args["host"].get("built_assets") or {}, mirrors=mirrors(app),
                      engine_registry_mirrors=True, mirror_check=app["mirror_check"],
                      mirror_timeout=app["mirror_timeout"], offline_dir=app.get("offline_dir") or ""),
-        image=dict(name=app["name"], tag=tag, source="build", build=dict(path=dest, pull=False, rm=True)))
+        image=dict(name=repository(app), tag=tag, source="build", build=dict(path=dest, pull=False, rm=True),
+                   # Swarm mode: nodes never build; they pull the release from the registry.
+                   push=app["mode"] == "swarm"))
 
 
 def migrate_spec(app, args):

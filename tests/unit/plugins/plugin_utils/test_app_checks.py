@@ -193,3 +193,23 @@ def test_offsite_settings_need_a_password_a_repository_kind_and_something_kept()
     assert "needs django_app_offsite_password" in found[0] and "(ftp:...)" in found[1]
     assert "(hourly, daily)" in found[2] and "(lots)" in found[3]
     assert "must keep some" in problems(dict(GOOD, offsite=dict(OFFSITE, keep={"daily": 0})))[0]
+
+
+SWARM = dict(mode="swarm", registry="10.0.0.2:5000", replicas=2, database="postgresql")
+
+
+def test_swarm_mode_with_a_registry_and_a_database_server_is_good():
+    assert problems(dict(GOOD, **SWARM)) == []
+    assert problems(dict(GOOD, **dict(SWARM, registry="registry.cn-hangzhou.aliyuncs.com/team/"))) == []
+
+
+@pytest.mark.parametrize("changes, said", [
+    ({"registry": ""}, "Swarm mode needs django_app_registry"),
+    ({"registry": "http://10.0.0.2:5000"}, "Swarm mode needs django_app_registry"),
+    ({"replicas": 0}, "django_app_replicas"),
+    ({"database": "sqlite"}, "an sqlite file lives on one node"),
+    ({"celery_app": "mysite"}, "Celery is not in swarm mode yet"),
+    ({"tls_certificate": "site.crt", "tls_key": "site.key"}, "HTTPS is not in swarm mode yet"),
+])
+def test_swarm_mode_refuses_what_it_cannot_do(changes, said):
+    assert any(said in problem for problem in problems(dict(GOOD, **dict(SWARM, **changes))))

@@ -543,3 +543,68 @@ def test_a_traceback_read_half_written_gives_way_to_the_last_complete_one():
     # A complete last traceback is still the one shown.
     assert pipeline.telling_lines(lines[:6] + ["Traceback (most recent call last):", "ValueError: later"])[-1] == \
         "ValueError: later"
+
+
+# Swarm mode
+
+SWARM = {"secret": {"name": "mysite-env-e1", "data_src": "/srv/django/mysite/env/release-1.env"},
+         "service": {"name": "mysite", "replicas": 2}, "timeout": 240}
+RUNNING = {"service": {"ID": "s1", "Spec": {"TaskTemplate": {"ContainerSpec": {
+    "Image": "10.0.0.2:5000/mysite:old@sha256:abc"}}}}}
+
+
+def swarm_spec(**changes):
+    return spec(image="10.0.0.2:5000/mysite:new", front=None, swarm=SWARM, **changes)
+
+
+def test_swarm_release_migrates_then_updates_the_service_and_waits_for_swarm():
+    host = FakeHost(plan=PLAN_PENDING, answers={("docker_swarm_service_info", ""): RUNNING,
+                                                ("swarm_rollout", ""): {"state": "done"}})
+    result = pipeline.release(host, swarm_spec())
+    assert [m for m, dummy in host.modules()] == [
+        "context", "docker_image", "docker_container", "django_app_sqlite_backup", "docker_container",
+        "docker_swarm_service_info", "docker_secret", "docker_swarm_service", "swarm_rollout", "django_app_release"]
+    assert host.called("docker_swarm_service")[0]["image"] == "10.0.0.2:5000/mysite:new"
+    assert host.called("swarm_rollout")[0] == dict(name="mysite", image="10.0.0.2:5000/mysite:new", timeout=240)
+    assert result["switched"] and result["previous_image"] == "10.0.0.2:5000/mysite:old"
+    assert lock_given_back(host)
+
+
+def test_swarm_rolled_back_says_the_old_replicas_served_and_puts_nothing_back_itself():
+    host = FakeHost(answers={("docker_swarm_service_info", ""): RUNNING, ("swarm_rollout", ""): {
+        "state": "rolled_back", "message": "rollback completed", "errors": ["failed: task: non-zero exit (1)"],
+        "running": 0, "replicas": 2}})
+    with pytest.raises(pipeline.ReleaseFailed) as failed:
+        pipeline.release(host, swarm_spec())
+    message = str(failed.value)
+    assert "Swarm rolled the service back to 10.0.0.2:5000/mysite:old" in message
+    assert "non-zero exit (1)" in message
+    assert failed.value.result["failed_step"] == "rollout"
+    # Swarm's rollback is the undo: no container renamed, no site touched.
+    assert not host.called("django_app_release", "restore") and not host.called("nginx_site")
+    assert lock_given_back(host)
+
+
+def test_swarm_rollout_that_times_out_names_the_replicas_running():
+    host = FakeHost(answers={("swarm_rollout", ""): {"state": "waiting", "running": 1, "replicas": 2}})
+    with pytest.raises(pipeline.ReleaseFailed) as failed:
+        pipeline.release(host, swarm_spec())
+    assert "1 of 2 replicas run it (waiting)" in str(failed.value)
+
+
+def test_swarm_check_needs_a_release_for_a_new_secret_or_a_changed_service():
+    host = FakeHost(answers={("docker_swarm_service_info", ""): RUNNING, ("docker_secret", "present"): {"changed": True}})
+    checked = pipeline.check(host, swarm_spec())
+    assert checked["release_needed"] and checked["serving"]["tag"] == "old"
+    assert host.called("docker_secret")[0]["_check_mode"] and not host.called("docker_swarm_service")
+    host = FakeHost(answers={("docker_swarm_service_info", ""): RUNNING, ("docker_secret", "present"): {"changed": False},
+                             ("docker_swarm_service", ""): {"changed": False}})
+    checked = pipeline.check(host, swarm_spec())
+    assert not checked["release_needed"]
+    assert host.called("docker_swarm_service")[0]["_check_mode"]
+
+
+def test_swarm_check_without_a_service_needs_a_release():
+    host = FakeHost(answers={("docker_swarm_service_info", ""): {"exists": False}, ("docker_secret", "present"): {}})
+    checked = pipeline.check(host, swarm_spec())
+    assert checked["release_needed"] and checked["serving"] == {}

@@ -195,3 +195,41 @@ def test_with_off_site_backups_a_release_queues_its_backup_before_migrations_for
     assert upload == {"state": "queued", "app": "mysite", "offsite_dir": ROOT + "/offsite"}
     assert compose(args())["offsite_upload"] is None
     assert compose(args(app={"offsite_dir": ROOT + "/offsite"}), check_mode=True)["offsite_upload"] is None
+
+
+SWARM = {"mode": "swarm", "registry": "10.0.0.2:5000/", "replicas": 3, "drain_timeout": 20}
+
+
+def test_swarm_mode_builds_once_pushes_to_the_registry_and_probes_nothing_on_the_host():
+    spec = compose(args(app=SWARM))
+    assert spec["image"] == "10.0.0.2:5000/mysite:new"
+    assert spec["build"]["image"]["name"] == "10.0.0.2:5000/mysite" and spec["build"]["image"]["push"] is True
+    assert spec["front"] is None and spec["port"] is None and spec["restart"] is None
+    # Single-host modes push nowhere.
+    assert compose(args())["build"]["image"]["push"] is False
+
+
+def test_swarm_mode_environment_is_a_secret_named_by_its_content_mounted_where_the_file_was():
+    one = compose(args(app=SWARM))["swarm"]
+    other = compose(args(app=SWARM, host={"env_file": ROOT + "/env/release-2.env", "env_sha256": "e2"}))["swarm"]
+    assert one["secret"]["name"] != other["secret"]["name"]
+    assert one["secret"]["data_src"] == ROOT + "/env/release-1.env"
+    mounted = one["service"]["secrets"]
+    assert mounted == [dict(secret_name=one["secret"]["name"], filename="/run/djangodocker/app.env", uid="10001",
+                            gid="10001", mode=0o400)]
+    assert "env" not in one["service"] and "env_files" not in one["service"]
+
+
+def test_swarm_mode_service_updates_start_first_gated_by_health_and_rolls_back_itself():
+    service = compose(args(app=SWARM))["swarm"]["service"]
+    assert service["replicas"] == 3 and service["endpoint_mode"] == "dnsrr"
+    assert service["update_config"]["order"] == "start-first"
+    assert service["update_config"]["failure_action"] == "rollback"
+    assert service["update_config"]["monitor"] == "90s"
+    assert service["stop_grace_period"] == "20s"
+    assert service["read_only"] is False and service["cap_drop"] == ["ALL"]
+
+
+def test_swarm_mode_keeps_its_environment_file_which_no_container_mounts():
+    assert ROOT + "/env/release-1.env" in compose(args(app=SWARM))["retire"]["keep"]
+    assert ROOT + "/env/release-1.env" not in compose(args())["retire"]["keep"]

@@ -1,0 +1,77 @@
+"""The example app as a Swarm service (swarm.yml, django_app_mode swarm), as converge left it: two replicas over
+the two nodes from one image in the swarm's registry, its environment a Swarm secret, its database on the manager
+over the encrypted overlay network."""
+
+import json
+import os
+
+import testinfra.utils.ansible_runner
+
+testinfra_hosts = testinfra.utils.ansible_runner.AnsibleRunner(
+    os.environ["MOLECULE_INVENTORY_FILE"]
+).get_hosts("swarm_managers")
+
+# Asks /healthz of every task the service's name resolves to (dnsrr), from a container on the overlay network.
+ASK_EVERY_TASK = (
+    "import socket, urllib.request\n"
+    "addresses = sorted({a[4][0] for a in socket.getaddrinfo('tasks.mysite', 8000, proto=socket.IPPROTO_TCP)})\n"
+    "for address in addresses:\n"
+    "    request = urllib.request.Request('http://%s:8000/healthz' % address, headers={'Host': 'mysite'})\n"
+    "    print(address, urllib.request.urlopen(request, timeout=10).status)\n"
+)
+
+
+def service(host):
+    return json.loads(host.check_output("docker service inspect mysite"))[0]
+
+
+def running_tasks(host):
+    lines = host.check_output("docker service ps mysite --filter desired-state=running --format '{{json .}}'")
+    return [json.loads(line) for line in lines.splitlines()]
+
+
+def test_two_replicas_run_one_on_each_node(host):
+    tasks = running_tasks(host)
+    assert len(tasks) == 2 and {task["CurrentState"].split()[0] for task in tasks} == {"Running"}, tasks
+    assert len({task["Node"] for task in tasks}) == 2, tasks
+
+
+def test_the_image_comes_from_the_swarms_registry_which_holds_the_release(host):
+    image = service(host)["Spec"]["TaskTemplate"]["ContainerSpec"]["Image"]
+    address = host.check_output("docker info --format '{{.Swarm.NodeAddr}}'")
+    repository, tag = image.split("@")[0].rsplit(":", 1)
+    assert repository == f"{address}:5000/mysite"
+    tags = json.loads(host.check_output(f"curl -sS --max-time 10 http://{address}:5000/v2/mysite/tags/list"))
+    assert tag in tags["tags"]
+
+
+def test_the_environment_is_a_secret_never_the_services_env(host):
+    spec = service(host)["Spec"]["TaskTemplate"]["ContainerSpec"]
+    names = [name.split("=")[0] for name in spec.get("Env") or []]
+    assert "DJANGO_SECRET_KEY" not in names and "DATABASE_URL" not in names
+    secrets = spec["Secrets"]
+    assert [s["File"]["Name"] for s in secrets] == ["/run/djangodocker/app.env"]
+    assert secrets[0]["SecretName"].startswith("mysite-env-")
+    assert secrets[0]["File"]["UID"] == "10001" and secrets[0]["File"]["Mode"] == 0o400
+
+
+def test_updates_start_first_and_roll_back_by_themselves(host):
+    spec = service(host)["Spec"]
+    assert spec["UpdateConfig"]["Order"] == "start-first"
+    assert spec["UpdateConfig"]["FailureAction"] == "rollback"
+    assert spec["EndpointSpec"]["Mode"] == "dnsrr"
+
+
+def test_the_database_network_is_an_encrypted_attachable_overlay(host):
+    network = json.loads(host.check_output("docker network inspect djangodocker"))[0]
+    assert network["Driver"] == "overlay" and network["Attachable"] is True
+    assert "encrypted" in network["Options"]
+    containers = json.loads(host.check_output("docker inspect postgresql"))[0]
+    assert "djangodocker" in containers["NetworkSettings"]["Networks"]
+
+
+def test_every_replica_answers_over_the_overlay_network(host):
+    image = service(host)["Spec"]["TaskTemplate"]["ContainerSpec"]["Image"].split("@")[0]
+    out = host.check_output(f"docker run --rm --network djangodocker --entrypoint python {image} -c \"{ASK_EVERY_TASK}\"")
+    answers = [line.split() for line in out.splitlines()]
+    assert len(answers) == 2 and {status for dummy, status in answers} == {"200"}, out
