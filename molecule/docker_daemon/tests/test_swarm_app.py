@@ -75,3 +75,13 @@ def test_every_replica_answers_over_the_overlay_network(host):
     out = host.check_output(f"docker run --rm --network djangodocker --entrypoint python {image} -c \"{ASK_EVERY_TASK}\"")
     answers = [line.split() for line in out.splitlines()]
     assert len(answers) == 2 and {status for dummy, status in answers} == {"200"}, out
+
+
+def test_the_edge_nginx_passes_the_site_to_the_tasks(host):
+    page = json.loads(host.check_output("curl -sS --max-time 10 -H 'Host: mysite' http://127.0.0.1/api/notes/"))
+    assert page["version"] == "1"
+    static = host.check_output("curl -sS --max-time 10 -o /dev/null -w '%{http_code}' -H 'Host: mysite' "
+                               "http://127.0.0.1/static/notes/style.css")
+    assert static == "200"
+    nginx = json.loads(host.check_output("docker inspect nginx"))[0]
+    assert list(nginx["NetworkSettings"]["Networks"]) == ["djangodocker"]
