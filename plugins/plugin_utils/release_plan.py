@@ -97,8 +97,10 @@ def service_options(app, args):
         read_only=app["read_only"], cap_drop=["ALL"], mounts=[dict(type="tmpfs", target="/tmp")],
         stop_grace_period="%ds" % app["drain_timeout"],
         restart_config=dict(condition="any", delay="5s"),
+        # 3 s between tasks: longer than the edge Nginx keeps a DNS answer (2 s), so it never holds two
+        # stopping tasks' addresses at once.
         update_config=dict(parallelism=1, order="start-first", failure_action="rollback",
-                           monitor="%ds" % health["timeout"], delay="0s"),
+                           monitor="%ds" % health["timeout"], delay="3s"),
         rollback_config=dict(parallelism=1, order="start-first", failure_action="pause"),
         state="present")
     if app["memory"]:

@@ -1,6 +1,6 @@
 """The example app as a Swarm service (swarm.yml, django_app_mode swarm), as converge left it: two replicas over
 the two nodes from one image in the swarm's registry, its environment a Swarm secret, its database on the manager
-over the encrypted overlay network."""
+over the overlay network (encrypted by default; not in this world)."""
 
 import json
 import os
@@ -62,10 +62,10 @@ def test_updates_start_first_and_roll_back_by_themselves(host):
     assert spec["EndpointSpec"]["Mode"] == "dnsrr"
 
 
-def test_the_database_network_is_an_encrypted_attachable_overlay(host):
+def test_the_database_network_is_an_attachable_overlay(host):
+    # Not encrypted here: the world's kernel lacks AES-GCM for IPsec (molecule.yml turns it off).
     network = json.loads(host.check_output("docker network inspect djangodocker"))[0]
     assert network["Driver"] == "overlay" and network["Attachable"] is True
-    assert "encrypted" in network["Options"]
     containers = json.loads(host.check_output("docker inspect postgresql"))[0]
     assert "djangodocker" in containers["NetworkSettings"]["Networks"]
 
