@@ -11,6 +11,13 @@ UID = 10001
 # Where the app reads its environment file (the settings overlay loads it; the image's
 # DJANGODOCKER_ENV_FILE names it).
 ENV_MOUNT = "/run/djangodocker/app.env"
+
+
+def repository(name, mode="", registry=""):
+    """The app's image repository: its name; in swarm mode in the registry every node pulls from."""
+    return "%s/%s" % (registry.rstrip("/"), name) if mode == "swarm" else name
+
+
 # Where the site's socket folder is mounted in Nginx mode (uwsgi.ini's socket is in it).
 SOCKET_MOUNT = "/run/uwsgi"
 # The database drivers the image gets when the project has none (any of `modules` importable,

@@ -56,6 +56,16 @@ options:
         serving one and whose image is still on the host.
     type: str
     default: ""
+  mode:
+    description:
+      - With O(state=target), V(swarm) when the app is a Swarm service - its images are in O(registry), the serving
+        one is the service's.
+    type: str
+    default: ""
+  registry:
+    description: With O(state=target) and O(mode=swarm), the registry the app's images are named in.
+    type: str
+    default: ""
   switched:
     description: With O(state=restore), whether O(state=switch) ran (the new release is C(<name>)).
     type: bool
@@ -131,6 +141,16 @@ options:
         type: list
         elements: str
         default: []
+      mode:
+        description:
+          - V(swarm) when the app is a Swarm service - the service's image is what O(retire.history) records, and the
+            images kept are those of O(retire.registry).
+        type: str
+        default: ""
+      registry:
+        description: With O(retire.mode=swarm), the registry the app's images are named in.
+        type: str
+        default: ""
 extends_documentation_fragment:
   - djangodocker.deploy.attributes
 attributes:
@@ -221,6 +241,7 @@ from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.djangodocker.deploy.plugins.module_utils.deploy_lock import RELEASE_OPTIONS, release as release_lock
 from ansible_collections.djangodocker.deploy.plugins.module_utils.docker_cli import Docker, DockerError
+from ansible_collections.djangodocker.deploy.plugins.module_utils.app_image import repository
 from ansible_collections.djangodocker.deploy.plugins.module_utils.release_history import read_history, rollback_candidate
 
 
@@ -393,16 +414,27 @@ def prune_images(docker, name, keep, protect, check_mode):
     return actions
 
 
+def serving_image(docker, name, mode):
+    """The image that serves NAME: its container's, in swarm mode its service's (without a digest)."""
+    if mode != "swarm":
+        return image_of(docker.inspect(name))
+    code, out, dummy = docker.attempt("service", "inspect", "--format",
+                                      "{{.Spec.TaskTemplate.ContainerSpec.Image}}", name)
+    return out.strip().split("@", 1)[0] if code == 0 else ""
+
+
 def retire_all(docker, name, policy, check_mode):
     """Everything O(retire) lets go, in one pass; (result fields, actions)."""
     result = {}
     actions = retire(docker, name, policy["prune"], policy["keep"], check_mode,
                      policy["celery_leftovers"], policy["celery_stop_timeout"])
+    mode = policy.get("mode") or ""
     if policy["history"]:
-        result["history"], added = record(policy["history"], image_of(docker.inspect(name)), check_mode)
+        result["history"], added = record(policy["history"], serving_image(docker, name, mode), check_mode)
         if added:
             actions.append("recorded %s as a release that served" % result["history"][-1])
-    actions += prune_images(docker, name, policy["keep_images"], policy["protect_images"], check_mode)
+    actions += prune_images(docker, repository(name, mode, policy.get("registry") or ""), policy["keep_images"],
+                            policy["protect_images"], check_mode)
     return result, actions
 
 
@@ -423,17 +455,18 @@ def release(docker, params, check_mode):
     return result, actions
 
 
-def rollback_target(docker, name, history, wanted):
+def rollback_target(docker, name, history, wanted, mode="", registry=""):
     """The image tag a rollback goes back to: WANTED, or the newest release in HISTORY that served, is not the
     serving one and whose image is still on the host (never a release that failed). DockerError when none."""
-    images = docker.images(name)
+    repo = repository(name, mode, registry)
+    images = docker.images(repo)
     if wanted:
-        found = name + ":" + wanted if name + ":" + wanted in images else ""
+        found = repo + ":" + wanted if repo + ":" + wanted in images else ""
     else:
-        found = rollback_candidate(read_history(history) if history else [], image_of(docker.inspect(name)), images)
+        found = rollback_candidate(read_history(history) if history else [], serving_image(docker, name, mode), images)
     if not found:
         raise DockerError("There is no image %s on the host to go back to. Images of %s there: %s."
-                          % (name + ":" + wanted if wanted else "of an earlier release that served", name,
+                          % (repo + ":" + wanted if wanted else "of an earlier release that served", repo,
                              ", ".join(images) or "none"))
     return found.rsplit(":", 1)[-1]
 
@@ -458,7 +491,8 @@ def carry_out(docker, params, check_mode):
         result.update(retired)
         return result, actions + more
     if params["state"] == "target":
-        return dict(result, tag=rollback_target(docker, name, params["history"], params["rollback_to"])), []
+        return dict(result, tag=rollback_target(docker, name, params["history"], params["rollback_to"],
+                                                params["mode"], params["registry"])), []
     if params["state"] == "restore":
         result["restored"], actions = restore(docker, name, params["switched"], check_mode)
         return result, actions
@@ -475,6 +509,8 @@ RETIRE_OPTIONS = dict(
     celery_stop_timeout=dict(type="int", default=60),
     keep_images=dict(type="int", default=0),
     protect_images=dict(type="list", elements="str", default=[]),
+    mode=dict(type="str", default=""),
+    registry=dict(type="str", default=""),
 )
 # O(state=retire) without O(retire): the previous release and leftovers only.
 RETIRE_DEFAULTS = {key: spec.get("default") for key, spec in RETIRE_OPTIONS.items()}
@@ -487,6 +523,8 @@ def main():
             state=dict(type="str", required=True, choices=["switch", "restore", "retire", "target"]),
             history=dict(type="path"),
             rollback_to=dict(type="str", default=""),
+            mode=dict(type="str", default=""),
+            registry=dict(type="str", default=""),
             switched=dict(type="bool", default=True),
             stop_timeout=dict(type="int", default=10),
             stop_previous=dict(type="bool", default=True),

@@ -17,6 +17,7 @@ import re
 
 from ansible_collections.djangodocker.deploy.plugins.module_utils.app_image import (
     ENV_MOUNT, SERVER_PACKAGES, SOCKET_MOUNT, UID, socket_protocol)
+from ansible_collections.djangodocker.deploy.plugins.module_utils.app_image import repository as image_repository
 from ansible_collections.djangodocker.deploy.plugins.module_utils.app_paths import app_paths
 
 APP_LABEL = "djangodocker.deploy.app"
@@ -69,8 +70,8 @@ def compose(args, check_mode=False, holder=""):
 
 
 def repository(app):
-    """The image's repository: the app's name, in swarm mode in the registry every node pulls from."""
-    return "%s/%s" % (app["registry"].rstrip("/"), app["name"]) if app["mode"] == "swarm" else app["name"]
+    """The image's repository (module_utils/app_image.repository)."""
+    return image_repository(app["name"], app["mode"], app["registry"])
 
 
 def env_secret(app, args):
@@ -215,7 +216,7 @@ def retire_policy(app, args):
         static = args["site"]["dirs"]["static"]
         prune.append(static + "/*")
         keep += ["%s/%s" % (static, release) for release in static_releases(args["host"].get("static_releases") or [], tag)]
-    return dict(prune=prune, keep=keep, history=app["history_file"],
+    return dict(prune=prune, keep=keep, history=app["history_file"], mode=app["mode"], registry=app["registry"],
                 # Celery turned off: its containers go here (no listing of its own).
                 celery_leftovers=not app["celery"]["app"], celery_stop_timeout=app["celery"]["stop_timeout"],
                 keep_images=app["keep_images"])

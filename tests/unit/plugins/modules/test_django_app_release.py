@@ -24,6 +24,12 @@ class FakeDocker:
     def images(self, repository):
         return [tag for tag in getattr(self, "tags", []) if tag.startswith(repository + ":")]
 
+    def attempt(self, *args):
+        """`docker service inspect`: the image of the service of that name (SERVICES), with its digest."""
+        self.calls.append(args)
+        image = getattr(self, "services", {}).get(args[-1])
+        return (0, image + "@sha256:abc\n", "") if image else (1, "", "no such service")
+
     def celery(self, app):
         return sorted(name for name, c in self.containers.items() if c.get("celery") == app)
 
@@ -366,3 +372,30 @@ def test_no_earlier_release_to_go_back_to_is_an_error(tmp_path):
         module.rollback_target(docker, "mysite", history_file(tmp_path, "mysite:c"), "")
     with pytest.raises(module.DockerError, match="Images of mysite there: mysite:c"):
         module.rollback_target(docker, "mysite", str(tmp_path / "none"), "")
+
+
+# Swarm mode: the images are in the registry, the serving one is the service's
+
+REGISTRY = "10.0.0.2:5000"
+
+
+def test_in_swarm_mode_the_target_is_found_in_the_registry_s_repository_beside_the_service_s_image(tmp_path):
+    docker = FakeDocker()
+    docker.services = {"mysite": REGISTRY + "/mysite:c"}
+    docker.tags = [REGISTRY + "/mysite:c", REGISTRY + "/mysite:b", "mysite:old-single-host"]
+    history = history_file(tmp_path, REGISTRY + "/mysite:b", REGISTRY + "/mysite:c")
+    assert module.rollback_target(docker, "mysite", history, "", "swarm", REGISTRY + "/") == "b"
+    assert module.rollback_target(docker, "mysite", history, "c", "swarm", REGISTRY) == "c"
+
+
+def test_in_swarm_mode_retire_records_the_service_s_image_and_keeps_the_registry_s_newest(tmp_path):
+    docker = FakeDocker()
+    docker.services = {"mysite": REGISTRY + "/mysite:c"}
+    docker.tags = [REGISTRY + "/mysite:c", REGISTRY + "/mysite:b", REGISTRY + "/mysite:a"]
+    history = str(tmp_path / "releases")
+    policy = dict(module.RETIRE_DEFAULTS, history=history, keep_images=2, mode="swarm", registry=REGISTRY,
+                  protect_images=[REGISTRY + "/mysite:c"])
+    result, actions = module.retire_all(docker, "mysite", policy, check_mode=False)
+    assert result["history"] == [REGISTRY + "/mysite:c"]
+    assert docker.tags == [REGISTRY + "/mysite:c", REGISTRY + "/mysite:b"]
+    assert "recorded %s/mysite:c as a release that served" % REGISTRY in actions
