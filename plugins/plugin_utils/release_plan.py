@@ -88,7 +88,6 @@ def service_options(app, args):
     once the new one is healthy (the image's health check), and Swarm rolls the update back itself when a
     new task fails within the monitor window. The environment file is a secret, mounted where the single-host
     containers mount the file; the same hardening as one_off_options where services have it."""
-    health = app["health"]
     secret = env_secret(app, args)
     options = dict(
         name=app["name"], replicas=app["replicas"], endpoint_mode="dnsrr",
@@ -99,9 +98,11 @@ def service_options(app, args):
         stop_grace_period="%ds" % app["drain_timeout"],
         restart_config=dict(condition="any", delay="5s"),
         # 3 s between tasks: longer than the edge Nginx keeps a DNS answer (2 s), so it never holds two
-        # stopping tasks' addresses at once.
+        # stopping tasks' addresses at once. A new task counts once healthy (one that never is fails on its
+        # health check); the monitor window then only catches a crash right after, and Swarm calls the
+        # update complete at its end.
         update_config=dict(parallelism=1, order="start-first", failure_action="rollback",
-                           monitor="%ds" % health["timeout"], delay="3s"),
+                           monitor="15s", delay="3s"),
         rollback_config=dict(parallelism=1, order="start-first", failure_action="pause"),
         state="present")
     if app["memory"]:
