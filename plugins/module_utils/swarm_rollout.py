@@ -14,6 +14,8 @@ from __future__ import annotations
 import json
 import time
 
+from ansible_collections.djangodocker.deploy.plugins.module_utils.docker_cli import DockerError
+
 DONE = "done"
 ROLLED_BACK = "rolled_back"
 FAILED = "failed"
@@ -74,7 +76,8 @@ def task_errors(tasks, image, count=5):
 
 
 def read(docker, name):
-    """The service NAME and all its tasks, as the engine describes them."""
+    """The service NAME and all its tasks, as the engine describes them. DockerError when a task listed went
+    before it was read (Swarm keeps a few old tasks per slot and removes the oldest as new ones start)."""
     service = json.loads(docker.run("service", "inspect", name))[0]
     ids = [line for line in docker.run("service", "ps", "--quiet", "--no-trunc", name).splitlines() if line]
     tasks = json.loads(docker.run("inspect", "--type", "task", *ids)) if ids else []
@@ -86,7 +89,14 @@ def wait(docker, name, image, timeout, clock=time.monotonic, sleep=time.sleep):
     state (done, rolled_back, failed; waiting at the timeout), Swarm's message, the failed tasks' errors."""
     deadline = clock() + timeout
     while True:
-        service, tasks = read(docker, name)
+        try:
+            service, tasks = read(docker, name)
+        except DockerError:
+            # A task went between the listing and the reading: read again, within the bound.
+            if clock() >= deadline:
+                raise
+            sleep(1)
+            continue
         found, message = state(service, tasks, image)
         if found != WAITING or clock() >= deadline:
             return dict(state=found, message=message, errors=task_errors(tasks, image),

@@ -527,10 +527,16 @@ def failure_message(spec, record, failure, logs, restored):
         serving = "The release that served keeps serving%s." % (", Nginx unchanged" if spec.get("front") else "")
     if step == "rollout":
         result = failure.result
-        went = ("Swarm rolled the service back to %s, whose replicas served throughout." % (
-            record.previous_image or "the previous release") if result.get("state") == "rolled_back" else
-            "%d of %d replicas run it (%s); see `docker service ps %s`." % (
-                result.get("running", 0), result.get("replicas", 0), result.get("state"), spec["name"]))
+        if not result.get("state"):
+            # The wait itself failed (the engine did not answer): Swarm goes on with the update.
+            went = "Waiting for Swarm failed (%s); see `docker service ps %s`." % (result.get("msg", "failed"),
+                                                                                   spec["name"])
+        elif result["state"] == "rolled_back":
+            went = "Swarm rolled the service back to %s, whose replicas served throughout." % (
+                record.previous_image or "the previous release")
+        else:
+            went = "%d of %d replicas run it (%s); see `docker service ps %s`." % (
+                result.get("running", 0), result.get("replicas", 0), result["state"], spec["name"])
         text = "Release %s did not become healthy on the swarm. %s" % (image, went)
         if result.get("errors"):
             text += " Its tasks: " + " | ".join(result["errors"])

@@ -102,3 +102,37 @@ def test_wait_without_tasks_asks_no_inspect():
     docker = FakeDocker([(service(image=OLD, update={"State": "rollback_completed"}), [])])
     assert rollout.wait(docker, "mysite", NEW, 10, clock=lambda: 0)["state"] == rollout.ROLLED_BACK
     assert ("inspect", "--type", "task") not in [call[:3] for call in docker.calls]
+
+
+class VanishingTask(FakeDocker):
+    """The first read of the tasks fails: one went between `service ps` and `inspect`."""
+
+    def __init__(self, states):
+        super().__init__(states)
+        self.vanished = False
+
+    def run(self, *args):
+        if args[:1] == ("inspect",) and not self.vanished:
+            self.vanished = True
+            raise rollout.DockerError("docker inspect failed: Error: No such task: t0")
+        return super().run(*args)
+
+
+def test_a_task_that_went_while_it_was_read_is_read_again():
+    docker = VanishingTask([(service(update={"State": "completed"}), [task(), task()])])
+    slept = []
+    found = rollout.wait(docker, "mysite", NEW, 60, clock=lambda: 0, sleep=slept.append)
+    assert found["state"] == rollout.DONE and slept == [1]
+
+
+def test_an_engine_that_keeps_failing_fails_at_the_bound():
+    class Broken(FakeDocker):
+        def run(self, *args):
+            raise rollout.DockerError("docker service inspect failed: connection refused")
+    times = iter([0, 5, 11])
+    try:
+        rollout.wait(Broken([]), "mysite", NEW, 10, clock=lambda: next(times), sleep=lambda s: None)
+    except rollout.DockerError as error:
+        assert "connection refused" in str(error)
+    else:
+        raise AssertionError("no error at the bound")

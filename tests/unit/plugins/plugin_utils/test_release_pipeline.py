@@ -608,3 +608,10 @@ def test_swarm_check_without_a_service_needs_a_release():
     host = FakeHost(answers={("docker_swarm_service_info", ""): {"exists": False}, ("docker_secret", "present"): {}})
     checked = pipeline.check(host, swarm_spec())
     assert checked["release_needed"] and checked["serving"] == {}
+
+
+def test_swarm_wait_that_failed_says_so_with_the_engine_s_words():
+    host = FakeHost(answers={("swarm_rollout", ""): fails("docker inspect failed: No such task: t0")})
+    with pytest.raises(pipeline.ReleaseFailed) as failed:
+        pipeline.release(host, swarm_spec())
+    assert "Waiting for Swarm failed (docker inspect failed: No such task: t0)" in str(failed.value)
