@@ -25,6 +25,8 @@ import hashlib
 import re
 import secrets
 
+from ansible_collections.djangodocker.deploy.plugins.module_utils.swarm_rollout import image_name
+
 # The last line of `release.py plan` when migrations are pending (PENDING_MARKER there: the
 # image's side of the same line).
 PENDING_MARKER = "djangodocker_deploy: migrations to apply:"
@@ -104,6 +106,11 @@ def check(host, spec):
                 next_socket=next_socket(spec, serving.get("hostname", "")))
 
 
+def service_image(service):
+    """The image a service (as docker_swarm_service_info returns it) runs, without a digest; '' for none."""
+    return image_name((((service.get("Spec") or {}).get("TaskTemplate") or {}).get("ContainerSpec") or {}).get("Image"))
+
+
 def check_service(host, spec):
     """Swarm mode: a release is needed when the environment's secret does not exist yet (another content)
     or the wanted service differs from the one Swarm runs (in check mode). Replicas that went down Swarm
@@ -114,8 +121,7 @@ def check_service(host, spec):
         raise ReleaseFailed("Reading the service %s failed: %s" % (spec["name"], found.get("msg")),
                             dict(changed=False, failed_step="check"))
     current = found.get("service") or {}
-    image = (((current.get("Spec") or {}).get("TaskTemplate") or {}).get("ContainerSpec") or {}).get("Image", "")
-    image = image.split("@", 1)[0]
+    image = service_image(current)
     serving = dict(id=current["ID"], image=image, tag=image.rsplit(":", 1)[-1], hostname="") if current else {}
     secret = host.call("community.docker.docker_secret", dict(swarm["secret"], state="present"), check_mode=True)
     needed = not current or bool(secret.get("changed")) or bool(secret.get("failed"))
@@ -402,9 +408,7 @@ def roll_out(host, spec, record):
     new one fails, so the old replicas serve throughout. Waits until Swarm is done."""
     swarm = spec["swarm"]
     before = host.call("community.docker.docker_swarm_service_info", dict(name=spec["name"]))
-    current = before.get("service") or {}
-    record.previous_image = ((((current.get("Spec") or {}).get("TaskTemplate") or {}).get("ContainerSpec") or {})
-                             .get("Image", "").split("@", 1)[0])
+    record.previous_image = service_image(before.get("service") or {})
     call(host, record, "secret", "community.docker.docker_secret", dict(swarm["secret"], state="present"))
     call(host, record, "service", "community.docker.docker_swarm_service", dict(swarm["service"], image=spec["image"]))
     rolled = call(host, record, "rollout", "djangodocker.deploy.swarm_rollout",
