@@ -20,6 +20,7 @@ APP_OPTIONS = dict(
     # Swarm mode: the registry the image is pushed to and every node pulls from, and the replicas.
     registry=dict(type="str", default=""),
     replicas=dict(type="int", default=2),
+    constraints=dict(type="list", elements="str", default=[]),
     drain_timeout=dict(type="int", default=30),
     server_names=dict(type="list", elements="str", default=[]),
     host_address=dict(type="str", default=""),

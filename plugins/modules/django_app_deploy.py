@@ -96,6 +96,11 @@ options:
         description: Swarm mode - the service's replicas.
         type: int
         default: 2
+      constraints:
+        description: Swarm mode - the service's placement constraints (C(node.role == worker)); empty for any node.
+        type: list
+        elements: str
+        default: []
       drain_timeout:
         description: Swarm mode - the stop grace period of a task (seconds), which leaves DNS when told to stop.
         type: int

@@ -133,6 +133,9 @@ def swarm_rules(s, rule):
          "Swarm mode needs django_app_registry, the registry every node pulls the release from, as an image name's "
          "prefix such as 10.0.0.2:5000 (swarm.yml sets it to the swarm's) (%s)." % s.get("registry", ""))
     rule(int(s.get("replicas", 1)) >= 1, "django_app_replicas must be 1 or more (%s)." % s.get("replicas"))
+    bad = [c for c in s.get("constraints", []) if not plain(r"[A-Za-z0-9_.-]+ *(==|!=) *[^ ].*", str(c))]
+    rule(not bad, "django_app_constraints are Swarm placement constraints such as 'node.role == worker' (%s)."
+         % ", ".join(map(str, bad)))
     rule(s["database"] != "sqlite", "Swarm mode needs a database server every replica shares (django_app_database "
                                     "postgresql, mariadb or mysql): an sqlite file lives on one node.")
     rule(not s["celery_app"], "Celery is not in swarm mode yet: leave django_app_celery_app empty.")

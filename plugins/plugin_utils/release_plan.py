@@ -105,6 +105,8 @@ def service_options(app, args):
                            monitor="15s", delay="3s"),
         rollback_config=dict(parallelism=1, order="start-first", failure_action="pause"),
         state="present")
+    if app.get("constraints"):
+        options["placement"] = dict(constraints=list(app["constraints"]))
     if app["memory"]:
         options["limits"] = dict(memory=app["memory"])
     return options

@@ -201,12 +201,15 @@ SWARM = dict(mode="swarm", registry="10.0.0.2:5000", replicas=2, database="postg
 def test_swarm_mode_with_a_registry_and_a_database_server_is_good():
     assert problems(dict(GOOD, **SWARM)) == []
     assert problems(dict(GOOD, **dict(SWARM, registry="registry.cn-hangzhou.aliyuncs.com/team/"))) == []
+    assert problems(dict(GOOD, **dict(SWARM, constraints=["node.role == worker", "node.labels.db!=true"]))) == []
 
 
 @pytest.mark.parametrize("changes, said", [
     ({"registry": ""}, "Swarm mode needs django_app_registry"),
     ({"registry": "http://10.0.0.2:5000"}, "Swarm mode needs django_app_registry"),
     ({"replicas": 0}, "django_app_replicas"),
+    ({"constraints": ["worker"]}, "django_app_constraints are Swarm placement constraints"),
+    ({"constraints": ["node.role = worker"]}, "django_app_constraints are Swarm placement constraints"),
     ({"database": "sqlite"}, "an sqlite file lives on one node"),
     ({"celery_app": "mysite"}, "Celery is not in swarm mode yet"),
     ({"tls_certificate": "site.crt", "tls_key": "site.key"}, "HTTPS is not in swarm mode yet"),

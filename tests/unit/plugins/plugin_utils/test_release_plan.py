@@ -228,6 +228,14 @@ def test_swarm_mode_service_updates_start_first_gated_by_health_and_rolls_back_i
     assert service["update_config"]["monitor"] == "15s"
     assert service["stop_grace_period"] == "20s"
     assert service["read_only"] is False and service["cap_drop"] == ["ALL"]
+    # Any node unless constrained.
+    assert "placement" not in service
+
+
+def test_swarm_mode_places_the_tasks_where_the_user_constrains_them():
+    app = dict(SWARM, constraints=["node.role == worker", "node.labels.zone != east"])
+    service = compose(args(app=app))["swarm"]["service"]
+    assert service["placement"] == {"constraints": ["node.role == worker", "node.labels.zone != east"]}
 
 
 def test_swarm_mode_keeps_its_environment_file_which_no_container_mounts():
