@@ -7,7 +7,7 @@ import testinfra.utils.ansible_runner
 
 testinfra_hosts = testinfra.utils.ansible_runner.AnsibleRunner(
     os.environ["MOLECULE_INVENTORY_FILE"]
-).get_hosts("all")
+).get_hosts("ubuntu_shaped")
 
 REGISTRY = os.environ["DJD_REGISTRY_MIRROR"]
 TAG = os.environ["DJD_PYTHON_TAGS"].split()[-1]

@@ -1,4 +1,4 @@
-"""The swarm of the two Ubuntu-shaped hosts, as converge formed it (side_effect then takes the worker out and back in)."""
+"""The swarm of three nodes (a manager, labelled database, and two workers), as converge formed it."""
 
 import json
 import os
@@ -10,16 +10,16 @@ testinfra_hosts = testinfra.utils.ansible_runner.AnsibleRunner(
 ).get_hosts("swarm_managers")
 
 
-def test_the_manager_sees_two_ready_nodes_the_worker_back_and_labelled(host):
+def test_the_manager_sees_three_ready_nodes_itself_labelled_database(host):
     nodes = [json.loads(line) for line in host.check_output(
         "docker node ls --format '{{json .}}'").splitlines()]
-    assert len(nodes) == 2, nodes
+    assert len(nodes) == 3, nodes
     assert {node["Status"] for node in nodes} == {"Ready"}
     assert {node["Availability"] for node in nodes} == {"Active"}
     assert [node["ManagerStatus"] for node in nodes].count("Leader") == 1
-    worker = [node["ID"] for node in nodes if not node["ManagerStatus"]]
-    labels = json.loads(host.check_output(f"docker node inspect -f '{{{{json .Spec.Labels}}}}' {worker[0]}"))
-    assert labels == {"database": "true"}
+    labels = {node["Hostname"]: json.loads(host.check_output(
+        f"docker node inspect -f '{{{{json .Spec.Labels}}}}' {node['ID']}")) for node in nodes}
+    assert labels == {"ubuntu2204": {"database": "true"}, "ubuntu2604": {}, "debian12": {}}
 
 
 def test_the_engine_is_a_manager_with_no_live_restore(host):

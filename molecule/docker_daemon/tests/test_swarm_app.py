@@ -1,6 +1,6 @@
-"""The example app as a Swarm service (swarm.yml, django_app_mode swarm), as converge left it: two replicas over
-the two nodes from one image in the swarm's registry, its environment a Swarm secret, its database on the manager
-over the overlay network (encrypted by default; not in this world)."""
+"""The example app as a Swarm service (swarm.yml, django_app_mode swarm), as converge left it: two replicas on the
+two workers (django_app_constraints) from one image in the swarm's registry, its environment a Swarm secret, its
+database on the manager labelled database, over the overlay network (encrypted by default; not in this world)."""
 
 import json
 import os
@@ -30,10 +30,10 @@ def running_tasks(host):
     return [json.loads(line) for line in lines.splitlines()]
 
 
-def test_two_replicas_run_one_on_each_node(host):
+def test_two_replicas_run_one_on_each_worker(host):
     tasks = running_tasks(host)
     assert len(tasks) == 2 and {task["CurrentState"].split()[0] for task in tasks} == {"Running"}, tasks
-    assert len({task["Node"] for task in tasks}) == 2, tasks
+    assert sorted(task["Node"] for task in tasks) == ["debian12", "ubuntu2604"], tasks
 
 
 def test_the_image_comes_from_the_swarms_registry_which_holds_the_release(host):
@@ -68,6 +68,12 @@ def test_the_database_network_is_an_attachable_overlay(host):
     assert network["Driver"] == "overlay" and network["Attachable"] is True
     containers = json.loads(host.check_output("docker inspect postgresql"))[0]
     assert "djangodocker" in containers["NetworkSettings"]["Networks"]
+
+
+def test_the_database_runs_on_the_node_labelled_database(host):
+    # This host is the manager labelled database (molecule.yml); the database container runs on its engine.
+    assert json.loads(host.check_output("docker node inspect self -f '{{json .Spec.Labels}}'")) == {"database": "true"}
+    assert host.check_output("docker inspect -f '{{.State.Health.Status}}' postgresql") == "healthy"
 
 
 def test_every_replica_answers_over_the_overlay_network(host):
