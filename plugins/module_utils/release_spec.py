@@ -46,6 +46,7 @@ APP_OPTIONS = dict(
         worker_options=dict(type="list", elements="str", default=[]),
         ready_timeout=dict(type="int", default=60),
         stop_timeout=dict(type="int", default=60),
+        replicas=dict(type="int", default=1),
     )),
     keep_images=dict(type="int", default=3),
     backup_keep=dict(type="int", default=5),

@@ -207,6 +207,10 @@ options:
             description: Seconds a worker of another release has to finish its tasks.
             type: int
             default: 60
+          replicas:
+            description: Swarm mode - the worker service's tasks.
+            type: int
+            default: 1
       keep_images:
         description: Image tags of the app kept on the host (at least the new and the previous).
         type: int

@@ -128,7 +128,7 @@ def acme_rules(s, rule):
 
 def swarm_rules(s, rule):
     """Swarm mode, as far as it goes: the image in a registry every node reaches, a database every replica
-    shares, and what is not yet in this mode refused rather than half done."""
+    shares, placement constraints Swarm takes, and what is not yet in this mode refused rather than half done."""
     rule(plain(r"[A-Za-z0-9][A-Za-z0-9.:-]*(/[a-z0-9._-]+)*/?", s.get("registry", "")),
          "Swarm mode needs django_app_registry, the registry every node pulls the release from, as an image name's "
          "prefix such as 10.0.0.2:5000 (swarm.yml sets it to the swarm's) (%s)." % s.get("registry", ""))
@@ -138,7 +138,6 @@ def swarm_rules(s, rule):
          % ", ".join(map(str, bad)))
     rule(s["database"] != "sqlite", "Swarm mode needs a database server every replica shares (django_app_database "
                                     "postgresql, mariadb or mysql): an sqlite file lives on one node.")
-    rule(not s["celery_app"], "Celery is not in swarm mode yet: leave django_app_celery_app empty.")
     rule(not (s["tls_certificate"] or s.get("tls_acme")),
          "HTTPS is not in swarm mode yet: terminate it at your load balancer, and leave django_app_tls_* unset.")
 

@@ -69,6 +69,8 @@ class Record:
         self.previous_image = ""
         self.static_copied = False
         self.retired = False
+        # Swarm mode: the services rolled out to this release, with the image each ran before.
+        self.services_updated = []
         self.steps = []
         self.changes = 0
 
@@ -111,27 +113,38 @@ def service_image(service):
     return image_name((((service.get("Spec") or {}).get("TaskTemplate") or {}).get("ContainerSpec") or {}).get("Image"))
 
 
-def check_service(host, spec):
-    """Swarm mode: a release is needed when the environment's secret does not exist yet (another content)
-    or the wanted service differs from the one Swarm runs (in check mode). Replicas that went down Swarm
-    starts again itself (no restart here, unlike a single host's container)."""
-    swarm = spec["swarm"]
-    found = host.call("community.docker.docker_swarm_service_info", dict(name=spec["name"]))
+def read_service(host, name):
+    """The service NAME as Swarm has it ({} when there is none)."""
+    found = host.call("community.docker.docker_swarm_service_info", dict(name=name))
     if found.get("failed"):
-        raise ReleaseFailed("Reading the service %s failed: %s" % (spec["name"], found.get("msg")),
+        raise ReleaseFailed("Reading the service %s failed: %s" % (name, found.get("msg")),
                             dict(changed=False, failed_step="check"))
-    current = found.get("service") or {}
+    return found.get("service") or {}
+
+
+def check_service(host, spec):
+    """Swarm mode: a release is needed when the environment's secret does not exist yet (another content),
+    a wanted service (the web one, Celery's) differs from the one Swarm runs (in check mode) or one the app no
+    longer has is still there. Replicas that went down Swarm starts again itself (no restart here, unlike a
+    single host's container)."""
+    swarm = spec["swarm"]
+    current = read_service(host, spec["name"])
     image = service_image(current)
     serving = dict(id=current["ID"], image=image, tag=image.rsplit(":", 1)[-1], hostname="") if current else {}
     secret = host.call("community.docker.docker_secret", dict(swarm["secret"], state="present"), check_mode=True)
     needed = not current or bool(secret.get("changed")) or bool(secret.get("failed"))
-    if not needed:
-        wanted = host.call("community.docker.docker_swarm_service", dict(swarm["service"], image=spec["image"]),
-                           check_mode=True)
-        if wanted.get("failed"):
+    for wanted in swarm["services"] if not needed else []:
+        compared = host.call("community.docker.docker_swarm_service", dict(wanted["service"], image=spec["image"]),
+                             check_mode=True)
+        if compared.get("failed"):
             raise ReleaseFailed("Comparing the wanted release with the service %s failed: %s"
-                                % (spec["name"], wanted.get("msg")), dict(changed=False, failed_step="check"))
-        needed = bool(wanted.get("changed"))
+                                % (wanted["service"]["name"], compared.get("msg")),
+                                dict(changed=False, failed_step="check"))
+        if compared.get("changed"):
+            needed = True
+            break
+    if not needed:
+        needed = any(read_service(host, name) for name in swarm["absent"])
     return dict(changed=False, release_needed=needed, serving=serving, next_socket="")
 
 
@@ -403,19 +416,40 @@ def switch_front(host, spec, record):
 
 
 def roll_out(host, spec, record):
-    """Swarm mode: the environment's secret, then the service updated to the release; Swarm replaces the
-    replicas one at a time (each new one healthy before an old one stops) and rolls back by itself when a
-    new one fails, so the old replicas serve throughout. Waits until Swarm is done."""
+    """Swarm mode: the environment's secret, then each service updated to the release in turn (Celery's
+    worker, the web service, beat); Swarm replaces a service's tasks one at a time (start-first: each new one
+    healthy before an old one stops; beat stop-first) and rolls back by itself when a new one fails, so the
+    old tasks serve throughout. Waits until Swarm is done with each. The web service's update is the point of
+    no return: a worker updated before a web service Swarm rolled back is put back too (undo)."""
     swarm = spec["swarm"]
-    before = host.call("community.docker.docker_swarm_service_info", dict(name=spec["name"]))
-    record.previous_image = service_image(before.get("service") or {})
+    record.previous_image = service_image(read_service(host, spec["name"]))
     call(host, record, "secret", "community.docker.docker_secret", dict(swarm["secret"], state="present"))
-    call(host, record, "service", "community.docker.docker_swarm_service", dict(swarm["service"], image=spec["image"]))
-    rolled = call(host, record, "rollout", "djangodocker.deploy.swarm_rollout",
-                  dict(name=spec["name"], image=spec["image"], timeout=swarm["timeout"]))
-    if rolled.get("state") != "done":
-        raise StepFailed("rollout", dict(rolled, msg=rolled.get("message") or rolled.get("state")))
-    record.switched = record.committed = True
+    for wanted in swarm["services"]:
+        name = wanted["service"]["name"]
+        previous = service_image(read_service(host, name)) if wanted["role"] != "web" else record.previous_image
+        call(host, record, "service", "community.docker.docker_swarm_service",
+             dict(wanted["service"], image=spec["image"]))
+        rolled = call(host, record, "rollout", "djangodocker.deploy.swarm_rollout",
+                      dict(name=name, image=spec["image"], timeout=wanted["timeout"]))
+        if rolled.get("state") != "done":
+            raise StepFailed("rollout", dict(rolled, msg=rolled.get("message") or rolled.get("state"),
+                                             service=name, role=wanted["role"], previous=previous))
+        record.services_updated.append((wanted, previous))
+        if wanted["role"] == "web":
+            record.switched = record.committed = True
+    for name in swarm["absent"]:
+        call(host, record, "service gone", "community.docker.docker_swarm_service", dict(name=name, state="absent"))
+
+
+def put_services_back(host, record):
+    """Swarm mode, a release that failed before its web service served: the services it updated before (the
+    Celery worker) go back to the image they ran (or away, when they were new). Swarm already rolled back the
+    one that failed."""
+    for wanted, previous in reversed(record.services_updated):
+        if previous:
+            host.call("community.docker.docker_swarm_service", dict(wanted["service"], image=previous))
+        else:
+            host.call("community.docker.docker_swarm_service", dict(name=wanted["service"]["name"], state="absent"))
 
 
 def switch_port(host, spec, record):
@@ -442,6 +476,7 @@ def undo(host, spec, record, failure):
                 % (name, spec["image"], failure.step, failure.result.get("msg", "failed")))
     if spec.get("swarm"):
         # Swarm rolls a failed update back itself; before the service update nothing serves differently.
+        put_services_back(host, record)
         return failure_message(spec, record, failure, [], {})
     logs = []
     if failure.step == "worker answers" and record.worker:
@@ -537,11 +572,16 @@ def failure_message(spec, record, failure, logs, restored):
                                                                                    spec["name"])
         elif result["state"] == "rolled_back":
             went = "Swarm rolled the service back to %s, whose replicas served throughout." % (
-                record.previous_image or "the previous release")
+                result.get("previous") or record.previous_image or "the previous release")
         else:
             went = "%d of %d replicas run it (%s); see `docker service ps %s`." % (
-                result.get("running", 0), result.get("replicas", 0), result["state"], spec["name"])
-        text = "Release %s did not become healthy on the swarm. %s" % (image, went)
+                result.get("running", 0), result.get("replicas", 0), result["state"],
+                result.get("service") or spec["name"])
+        if result.get("role") in ("worker", "beat"):
+            text = "The Celery %s service %s of release %s did not become healthy; the web service was not updated" \
+                " and keeps serving. %s" % (result["role"], result["service"], image, went)
+        else:
+            text = "Release %s did not become healthy on the swarm. %s" % (image, went)
         if result.get("errors"):
             text += " Its tasks: " + " | ".join(result["errors"])
         if record.applied:

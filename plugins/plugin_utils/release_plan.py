@@ -40,7 +40,8 @@ def compose(args, check_mode=False, holder=""):
         lock=dict(path=app["lock_file"], holder=holder, timeout=app["lock_timeout"]),
         container=dict(container, hostname=args["next_socket"]) if nginx and args["next_socket"] else container,
         one_off=one_off_options(app, args),
-        celery=celery_spec(app, container) if app["celery"]["app"] else None,
+        # Swarm mode: Celery's services are in the swarm spec.
+        celery=celery_spec(app, container) if app["celery"]["app"] and not swarm else None,
         retire=retire_policy(app, args),
         build=build_spec(app, args) if building else None,
         migrate=migrate_spec(app, args) if building else None,
@@ -112,11 +113,49 @@ def service_options(app, args):
     return options
 
 
+def celery_services(app, args):
+    """Swarm mode with Celery: the worker service (celery.replicas tasks, healthy once it answers a ping; a new
+    one starts beside an old one, which then gets its warm shutdown within the stop timeout) and beat (one
+    task, stopped before the next starts: never two). Their tasks share the web service's image, secret,
+    networks, placement and hardening; beat keeps its schedule in /tmp (the tasks have no volume)."""
+    celery, web = app["celery"], service_options(app, args)
+
+    def variant(role, command, replicas, order, healthcheck):
+        options = dict(web, name="%s-%s" % (app["name"], role), replicas=replicas, args=command,
+                       stop_grace_period="%ds" % celery["stop_timeout"], healthcheck=healthcheck,
+                       labels=dict(web["labels"], **{CELERY_LABEL: role}),
+                       container_labels=dict(web["container_labels"], **{CELERY_LABEL: role}),
+                       update_config=dict(web["update_config"], order=order),
+                       rollback_config=dict(web["rollback_config"], order=order))
+        return options
+
+    worker = variant(
+        "worker", ["celery", "-A", celery["app"], "worker", "--loglevel=INFO", "--hostname=worker@%h"]
+        + list(celery["worker_options"]), celery["replicas"], "start-first",
+        dict(test=["CMD-SHELL", 'celery -A %s inspect ping -d "worker@$(hostname)" --timeout 5 >/dev/null' % celery["app"]],
+             interval="10s", timeout="8s", retries=3, start_period="%ds" % celery["ready_timeout"]))
+    beat = variant("beat", ["celery", "-A", celery["app"], "beat", "--loglevel=INFO",
+                            "--schedule=/tmp/celerybeat-schedule"], 1, "stop-first", dict(test=["NONE"])) \
+        if celery["beat"] else None
+    return worker, beat
+
+
 def swarm_spec(app, args):
-    """Swarm mode: the secret, the service, and how long its rollout may take (each replica in turn may take
-    the health timeout to answer, and as long again to be monitored)."""
-    return dict(secret=env_secret(app, args), service=service_options(app, args),
-                timeout=2 * app["health"]["timeout"] * max(1, app["replicas"]) + 60)
+    """Swarm mode: the secret, then the services in the order they are rolled out - the Celery worker (new code's
+    tasks find a worker that knows them), the web service, beat - each with how long its rollout may take (each
+    task in turn may take its health timeout to answer, and as long again to be monitored); the Celery services
+    the app no longer has go."""
+    web = service_options(app, args)
+    worker, beat = celery_services(app, args) if app["celery"]["app"] else (None, None)
+    timeout = 2 * app["health"]["timeout"] * max(1, app["replicas"]) + 60
+    services = [dict(role="web", service=web, timeout=timeout)]
+    if worker:
+        services.insert(0, dict(role="worker", service=worker,
+                                timeout=2 * app["celery"]["ready_timeout"] * max(1, worker["replicas"]) + 60))
+    if beat:
+        services.append(dict(role="beat", service=beat, timeout=app["celery"]["ready_timeout"] + 60))
+    absent = ["%s-%s" % (app["name"], role) for role, wanted in (("worker", worker), ("beat", beat)) if not wanted]
+    return dict(secret=env_secret(app, args), services=services, absent=absent)
 
 
 def networks(app, args):

@@ -4,6 +4,7 @@ database on the manager labelled database, over the overlay network (encrypted b
 
 import json
 import os
+import time
 
 import testinfra.utils.ansible_runner
 
@@ -91,3 +92,36 @@ def test_the_edge_nginx_passes_the_site_to_the_tasks(host):
     assert static == "200"
     nginx = json.loads(host.check_output("docker inspect nginx"))[0]
     assert list(nginx["NetworkSettings"]["Networks"]) == ["djangodocker"]
+
+
+def test_celery_worker_and_beat_run_as_services_of_the_release(host):
+    image = service(host)["Spec"]["TaskTemplate"]["ContainerSpec"]["Image"]
+    for name, order in (("mysite-worker", "start-first"), ("mysite-beat", "stop-first")):
+        spec = json.loads(host.check_output(f"docker service inspect {name}"))[0]["Spec"]
+        assert spec["TaskTemplate"]["ContainerSpec"]["Image"] == image
+        assert spec["UpdateConfig"]["Order"] == order and spec["Mode"]["Replicated"]["Replicas"] == 1
+        # Running: on a swarm a task with a health check runs once healthy (the worker answered a ping).
+        states = host.check_output(
+            f"docker service ps {name} --filter desired-state=running --format '{{{{.CurrentState}}}}'").splitlines()
+        assert len(states) == 1 and states[0].startswith("Running"), states
+
+
+def test_a_task_the_app_queues_is_done_by_the_worker_service(host):
+    # A one-off container of the release, with the environment file the service's secret was made from.
+    spec = service(host)["Spec"]["TaskTemplate"]["ContainerSpec"]
+    digest = spec["Secrets"][0]["SecretName"].rsplit("-", 1)[-1]
+    sums = host.check_output("sha256sum /srv/django/mysite/env/*.env").splitlines()
+    env_file = next(path for checksum, path in (line.split() for line in sums) if checksum.startswith(digest))
+    text = f"from-celery-{time.time_ns()}"
+    host.check_output(
+        f"docker run --rm --network djangodocker -v {env_file}:/run/djangodocker/app.env:ro "
+        f"--entrypoint python {spec['Image']} -c "
+        f"\"import django; django.setup(); from notes.tasks import add_note; add_note.delay('{text}')\"")
+    deadline = time.monotonic() + 60
+    while True:
+        notes = json.loads(host.check_output(
+            "curl -sS --max-time 10 -H 'Host: mysite' http://127.0.0.1/api/notes/"))["notes"]
+        if text in notes or time.monotonic() > deadline:
+            break
+        time.sleep(1)
+    assert text in notes

@@ -202,6 +202,7 @@ def test_swarm_mode_with_a_registry_and_a_database_server_is_good():
     assert problems(dict(GOOD, **SWARM)) == []
     assert problems(dict(GOOD, **dict(SWARM, registry="registry.cn-hangzhou.aliyuncs.com/team/"))) == []
     assert problems(dict(GOOD, **dict(SWARM, constraints=["node.role == worker", "node.labels.db!=true"]))) == []
+    assert problems(dict(GOOD, **dict(SWARM, celery_app="mysite", redis=True))) == []
 
 
 @pytest.mark.parametrize("changes, said", [
@@ -211,7 +212,6 @@ def test_swarm_mode_with_a_registry_and_a_database_server_is_good():
     ({"constraints": ["worker"]}, "django_app_constraints are Swarm placement constraints"),
     ({"constraints": ["node.role = worker"]}, "django_app_constraints are Swarm placement constraints"),
     ({"database": "sqlite"}, "an sqlite file lives on one node"),
-    ({"celery_app": "mysite"}, "Celery is not in swarm mode yet"),
     ({"tls_certificate": "site.crt", "tls_key": "site.key"}, "HTTPS is not in swarm mode yet"),
 ])
 def test_swarm_mode_refuses_what_it_cannot_do(changes, said):

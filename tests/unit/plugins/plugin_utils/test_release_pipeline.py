@@ -548,13 +548,17 @@ def test_a_traceback_read_half_written_gives_way_to_the_last_complete_one():
 # Swarm mode
 
 SWARM = {"secret": {"name": "mysite-env-e1", "data_src": "/srv/django/mysite/env/release-1.env"},
-         "service": {"name": "mysite", "replicas": 2}, "timeout": 240}
+         "services": [{"role": "web", "service": {"name": "mysite", "replicas": 2}, "timeout": 240}],
+         "absent": ["mysite-worker"]}
+CELERY_SWARM = dict(SWARM, services=[{"role": "worker", "service": {"name": "mysite-worker", "replicas": 1}, "timeout": 180}]
+                    + SWARM["services"] + [{"role": "beat", "service": {"name": "mysite-beat", "replicas": 1},
+                                             "timeout": 120}], absent=[])
 RUNNING = {"service": {"ID": "s1", "Spec": {"TaskTemplate": {"ContainerSpec": {
     "Image": "10.0.0.2:5000/mysite:old@sha256:abc"}}}}}
 
 
 def swarm_spec(**changes):
-    return spec(image="10.0.0.2:5000/mysite:new", front=None, swarm=SWARM, **changes)
+    return spec(**dict(dict(image="10.0.0.2:5000/mysite:new", front=None, swarm=SWARM), **changes))
 
 
 def test_swarm_release_migrates_then_updates_the_service_and_waits_for_swarm():
@@ -563,8 +567,11 @@ def test_swarm_release_migrates_then_updates_the_service_and_waits_for_swarm():
     result = pipeline.release(host, swarm_spec())
     assert [m for m, dummy in host.modules()] == [
         "context", "docker_image", "docker_container", "django_app_sqlite_backup", "docker_container",
-        "docker_swarm_service_info", "docker_secret", "docker_swarm_service", "swarm_rollout", "django_app_release"]
+        "docker_swarm_service_info", "docker_secret", "docker_swarm_service", "swarm_rollout",
+        "docker_swarm_service", "django_app_release"]
     assert host.called("docker_swarm_service")[0]["image"] == "10.0.0.2:5000/mysite:new"
+    # Celery's services, which the app does not have, go.
+    assert host.called("docker_swarm_service", "absent") == [dict(name="mysite-worker", state="absent")]
     assert host.called("swarm_rollout")[0] == dict(name="mysite", image="10.0.0.2:5000/mysite:new", timeout=240)
     assert result["switched"] and result["previous_image"] == "10.0.0.2:5000/mysite:old"
     assert lock_given_back(host)
@@ -597,11 +604,87 @@ def test_swarm_check_needs_a_release_for_a_new_secret_or_a_changed_service():
     checked = pipeline.check(host, swarm_spec())
     assert checked["release_needed"] and checked["serving"]["tag"] == "old"
     assert host.called("docker_secret")[0]["_check_mode"] and not host.called("docker_swarm_service")
-    host = FakeHost(answers={("docker_swarm_service_info", ""): RUNNING, ("docker_secret", "present"): {"changed": False},
+    host = FakeHost(answers={("docker_swarm_service_info", ""): by_name({"mysite": RUNNING}),
+                             ("docker_secret", "present"): {"changed": False},
                              ("docker_swarm_service", ""): {"changed": False}})
     checked = pipeline.check(host, swarm_spec())
     assert not checked["release_needed"]
     assert host.called("docker_swarm_service")[0]["_check_mode"]
+
+
+def test_swarm_check_needs_a_release_when_a_service_the_app_no_longer_has_is_there():
+    host = FakeHost(answers={("docker_swarm_service_info", ""): RUNNING, ("docker_secret", "present"): {"changed": False},
+                             ("docker_swarm_service", ""): {"changed": False}})
+    assert pipeline.check(host, swarm_spec())["release_needed"]
+    assert [args["name"] for args in host.called("docker_swarm_service_info")] == ["mysite", "mysite-worker"]
+    host.answers[("docker_swarm_service_info", "")] = by_name({"mysite": RUNNING})
+    assert not pipeline.check(host, swarm_spec())["release_needed"]
+
+
+def test_swarm_check_compares_every_service_of_the_release():
+    host = FakeHost(answers={("docker_swarm_service_info", ""): RUNNING, ("docker_secret", "present"): {"changed": False},
+                             ("docker_swarm_service", ""): lambda args: {"changed": args["name"] == "mysite-beat"}})
+    assert pipeline.check(host, swarm_spec(swarm=CELERY_SWARM))["release_needed"]
+    assert [args["name"] for args in host.called("docker_swarm_service")] == ["mysite-worker", "mysite", "mysite-beat"]
+
+
+def by_name(services):
+    """A docker_swarm_service_info answer per service name (none for the others)."""
+    return lambda args: dict(services.get(args["name"]) or {"exists": False})
+
+
+def worker_running(image):
+    return {"service": {"ID": "w1", "Spec": {"TaskTemplate": {"ContainerSpec": {"Image": image}}}}}
+
+
+def test_swarm_release_with_celery_rolls_out_the_worker_then_the_web_service_then_beat():
+    host = FakeHost(answers={("docker_swarm_service_info", ""): RUNNING, ("swarm_rollout", ""): {"state": "done"}})
+    pipeline.release(host, swarm_spec(swarm=CELERY_SWARM))
+    order = [(module, args.get("name")) for module, args in host.calls
+             if module.rsplit(".", 1)[-1] in ("docker_swarm_service", "swarm_rollout")]
+    assert [(m.rsplit(".", 1)[-1], n) for m, n in order] == [
+        ("docker_swarm_service", "mysite-worker"), ("swarm_rollout", "mysite-worker"),
+        ("docker_swarm_service", "mysite"), ("swarm_rollout", "mysite"),
+        ("docker_swarm_service", "mysite-beat"), ("swarm_rollout", "mysite-beat")]
+    assert [args["timeout"] for args in host.called("swarm_rollout")] == [180, 240, 120]
+
+
+def test_swarm_worker_that_fails_leaves_the_web_service_untouched():
+    host = FakeHost(answers={
+        ("docker_swarm_service_info", ""): by_name({"mysite": RUNNING,
+                                                    "mysite-worker": worker_running("10.0.0.2:5000/mysite:old")}),
+        ("swarm_rollout", ""): lambda args: {"state": "rolled_back" if args["name"] == "mysite-worker" else "done"}})
+    with pytest.raises(pipeline.ReleaseFailed) as failed:
+        pipeline.release(host, swarm_spec(swarm=CELERY_SWARM))
+    message = str(failed.value)
+    assert "The Celery worker service mysite-worker of release 10.0.0.2:5000/mysite:new did not become healthy" in message
+    assert "web service was not updated" in message and "rolled the service back to 10.0.0.2:5000/mysite:old" in message
+    assert [args["name"] for args in host.called("docker_swarm_service")] == ["mysite-worker"]
+    assert lock_given_back(host)
+
+
+def test_swarm_web_service_rolled_back_puts_the_updated_worker_back():
+    host = FakeHost(answers={
+        ("docker_swarm_service_info", ""): by_name({"mysite": RUNNING,
+                                                    "mysite-worker": worker_running("10.0.0.2:5000/mysite:old@sha256:1")}),
+        ("swarm_rollout", ""): lambda args: {"state": "rolled_back" if args["name"] == "mysite" else "done"}})
+    with pytest.raises(pipeline.ReleaseFailed) as failed:
+        pipeline.release(host, swarm_spec(swarm=CELERY_SWARM))
+    assert "Swarm rolled the service back to 10.0.0.2:5000/mysite:old" in str(failed.value)
+    updates = [(args["name"], args.get("image")) for args in host.called("docker_swarm_service")]
+    assert updates == [("mysite-worker", "10.0.0.2:5000/mysite:new"), ("mysite", "10.0.0.2:5000/mysite:new"),
+                       ("mysite-worker", "10.0.0.2:5000/mysite:old")]
+    # Beat never saw the new release.
+    assert "mysite-beat" not in [args["name"] for args in host.called("swarm_rollout")]
+
+
+def test_swarm_web_service_rolled_back_removes_a_worker_that_was_new():
+    host = FakeHost(answers={
+        ("docker_swarm_service_info", ""): by_name({"mysite": RUNNING}),
+        ("swarm_rollout", ""): lambda args: {"state": "rolled_back" if args["name"] == "mysite" else "done"}})
+    with pytest.raises(pipeline.ReleaseFailed):
+        pipeline.release(host, swarm_spec(swarm=CELERY_SWARM))
+    assert host.called("docker_swarm_service", "absent") == [dict(name="mysite-worker", state="absent")]
 
 
 def test_swarm_check_without_a_service_needs_a_release():

@@ -200,6 +200,12 @@ def test_with_off_site_backups_a_release_queues_its_backup_before_migrations_for
 SWARM = {"mode": "swarm", "registry": "10.0.0.2:5000/", "replicas": 3, "drain_timeout": 20}
 
 
+def web_service(spec):
+    services = spec["swarm"]["services"]
+    assert [s["role"] for s in services if s["role"] == "web"] == ["web"]
+    return next(s["service"] for s in services if s["role"] == "web")
+
+
 def test_swarm_mode_builds_once_pushes_to_the_registry_and_probes_nothing_on_the_host():
     spec = compose(args(app=SWARM))
     assert spec["image"] == "10.0.0.2:5000/mysite:new"
@@ -214,14 +220,14 @@ def test_swarm_mode_environment_is_a_secret_named_by_its_content_mounted_where_t
     other = compose(args(app=SWARM, host={"env_file": ROOT + "/env/release-2.env", "env_sha256": "e2"}))["swarm"]
     assert one["secret"]["name"] != other["secret"]["name"]
     assert one["secret"]["data_src"] == ROOT + "/env/release-1.env"
-    mounted = one["service"]["secrets"]
+    mounted = one["services"][0]["service"]["secrets"]
     assert mounted == [dict(secret_name=one["secret"]["name"], filename="/run/djangodocker/app.env", uid="10001",
                             gid="10001", mode=0o400)]
-    assert "env" not in one["service"] and "env_files" not in one["service"]
+    assert "env" not in one["services"][0]["service"] and "env_files" not in one["services"][0]["service"]
 
 
 def test_swarm_mode_service_updates_start_first_gated_by_health_and_rolls_back_itself():
-    service = compose(args(app=SWARM))["swarm"]["service"]
+    service = web_service(compose(args(app=SWARM)))
     assert service["replicas"] == 3 and service["endpoint_mode"] == "dnsrr"
     assert service["update_config"]["order"] == "start-first"
     assert service["update_config"]["failure_action"] == "rollback"
@@ -234,10 +240,40 @@ def test_swarm_mode_service_updates_start_first_gated_by_health_and_rolls_back_i
 
 def test_swarm_mode_places_the_tasks_where_the_user_constrains_them():
     app = dict(SWARM, constraints=["node.role == worker", "node.labels.zone != east"])
-    service = compose(args(app=app))["swarm"]["service"]
+    service = web_service(compose(args(app=app)))
     assert service["placement"] == {"constraints": ["node.role == worker", "node.labels.zone != east"]}
 
 
 def test_swarm_mode_keeps_its_environment_file_which_no_container_mounts():
     assert ROOT + "/env/release-1.env" in compose(args(app=SWARM))["retire"]["keep"]
     assert ROOT + "/env/release-1.env" not in compose(args())["retire"]["keep"]
+
+
+def test_swarm_mode_celery_worker_rolls_out_before_the_web_service_and_beat_after_it_stop_first():
+    app = dict(SWARM, celery={"app": "proj", "beat": True, "worker_options": ["-c", "2"], "replicas": 2,
+                              "ready_timeout": 40, "stop_timeout": 50})
+    spec = compose(args(app=app))
+    assert spec["celery"] is None  # no per-release worker containers on a swarm
+    services = spec["swarm"]["services"]
+    assert [(s["role"], s["service"]["name"]) for s in services] == [
+        ("worker", "mysite-worker"), ("web", "mysite"), ("beat", "mysite-beat")]
+    worker, web, beat = (s["service"] for s in services)
+    assert worker["args"][:4] == ["celery", "-A", "proj", "worker"] and worker["args"][-2:] == ["-c", "2"]
+    assert worker["replicas"] == 2 and worker["update_config"]["order"] == "start-first"
+    assert "inspect ping" in worker["healthcheck"]["test"][1] and worker["healthcheck"]["start_period"] == "40s"
+    assert worker["stop_grace_period"] == "50s" and worker["labels"]["djangodocker.deploy.celery"] == "worker"
+    # The same secret, networks and hardening as the web service.
+    for key in ("secrets", "networks", "cap_drop", "read_only", "mounts"):
+        assert worker[key] == web[key] == beat[key]
+    assert beat["replicas"] == 1 and beat["update_config"]["order"] == "stop-first"
+    assert beat["rollback_config"]["order"] == "stop-first" and beat["healthcheck"] == {"test": ["NONE"]}
+    assert "--schedule=/tmp/celerybeat-schedule" in beat["args"]
+    assert "args" not in web and spec["swarm"]["absent"] == []
+
+
+def test_swarm_mode_without_celery_has_its_services_go():
+    spec = compose(args(app=SWARM))
+    assert [s["role"] for s in spec["swarm"]["services"]] == ["web"]
+    assert spec["swarm"]["absent"] == ["mysite-worker", "mysite-beat"]
+    beatless = compose(args(app=dict(SWARM, celery={"app": "proj"})))["swarm"]
+    assert [s["role"] for s in beatless["services"]] == ["worker", "web"] and beatless["absent"] == ["mysite-beat"]
