@@ -550,9 +550,9 @@ def test_a_traceback_read_half_written_gives_way_to_the_last_complete_one():
 SWARM = {"secret": {"name": "mysite-env-e1", "data_src": "/srv/django/mysite/env/release-1.env"},
          "services": [{"role": "web", "service": {"name": "mysite", "replicas": 2}, "timeout": 240}],
          "absent": ["mysite-worker"]}
-CELERY_SWARM = dict(SWARM, services=[{"role": "worker", "service": {"name": "mysite-worker", "replicas": 1}, "timeout": 180}]
-                    + SWARM["services"] + [{"role": "beat", "service": {"name": "mysite-beat", "replicas": 1},
-                                             "timeout": 120}], absent=[])
+CELERY_WORKER = {"role": "worker", "service": {"name": "mysite-worker", "replicas": 1}, "timeout": 180}
+CELERY_BEAT = {"role": "beat", "service": {"name": "mysite-beat", "replicas": 1}, "timeout": 120}
+CELERY_SWARM = dict(SWARM, services=[CELERY_WORKER] + SWARM["services"] + [CELERY_BEAT], absent=[])
 RUNNING = {"service": {"ID": "s1", "Spec": {"TaskTemplate": {"ContainerSpec": {
     "Image": "10.0.0.2:5000/mysite:old@sha256:abc"}}}}}
 
