@@ -97,8 +97,8 @@ def acme_rules(s, rule):
     names = list(s["tls_acme_names"])
     rule(not s["tls_certificate"], "django_app_tls_acme and django_app_tls_certificate exclude each other: a "
                                    "certificate comes from the CA or from your files.")
-    rule(s["mode"] == "nginx", "django_app_tls_acme needs django_app_mode nginx (Nginx answers the challenge and "
-                               "serves the certificate).")
+    rule(s["mode"] in ("nginx", "swarm"), "django_app_tls_acme needs django_app_mode nginx or swarm (Nginx answers "
+                                          "the challenge and serves the certificate).")
     rule(plain(r"[^@\s]+@[^@\s]+\.[^@\s]+", s["tls_acme_email"]),
          "django_app_tls_acme_email must be the ACME account's e-mail address (%s)." % s["tls_acme_email"])
     rule(bool(names), "django_app_tls_acme needs names: django_app_allowed_hosts holds only IP addresses; set "
@@ -138,8 +138,12 @@ def swarm_rules(s, rule):
          % ", ".join(map(str, bad)))
     rule(s["database"] != "sqlite", "Swarm mode needs a database server every replica shares (django_app_database "
                                     "postgresql, mariadb or mysql): an sqlite file lives on one node.")
-    rule(not (s["tls_certificate"] or s.get("tls_acme")),
-         "HTTPS is not in swarm mode yet: terminate it at your load balancer, and leave django_app_tls_* unset.")
+    # Each edge node orders its own certificate: an HTTP-01 challenge may reach another edge node through the
+    # load balancer, a DNS-01 one does not.
+    rule(not s.get("tls_acme") or s.get("tls_acme_challenge", "http") == "dns",
+         "In swarm mode each edge node gets its own certificate, and the CA's HTTP-01 request may reach another "
+         "edge node through your load balancer: use django_app_tls_acme_challenge: dns, or certificate files "
+         "(django_app_tls_certificate/django_app_tls_key).")
 
 
 def offsite_rules(o, rule):

@@ -125,3 +125,13 @@ def test_a_task_the_app_queues_is_done_by_the_worker_service(host):
             break
         time.sleep(1)
     assert text in notes
+
+
+def test_the_edge_nginx_serves_https_with_the_sites_certificate(host):
+    # The certificate files went to the edge node (molecule.yml); verified against the test CA, which signed them.
+    ca = os.path.join(os.environ["MOLECULE_EPHEMERAL_DIRECTORY"], "certs", "ca.crt")
+    host.run("rm -f /tmp/djd-test-ca.crt")
+    host.check_output(f"cat > /tmp/djd-test-ca.crt <<'EOF'\n{open(ca).read()}EOF")
+    page = json.loads(host.check_output(
+        "curl -sS --max-time 10 --cacert /tmp/djd-test-ca.crt --resolve mysite:443:127.0.0.1 https://mysite/api/notes/"))
+    assert page["version"] == "1"

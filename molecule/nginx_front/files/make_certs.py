@@ -1,6 +1,7 @@
 """Test certificates: a CA, a site certificate it signed, an expired pair, a stray key.
 
-usage: make_certs.py FOLDER   (files are made once; a second run keeps them)
+usage: make_certs.py FOLDER [SITE STEM]   (files are made once; a second run keeps them)
+The site certificate is for SITE (default alpha.test), in STEM.crt and STEM.key (default alpha).
 """
 
 import datetime
@@ -42,7 +43,7 @@ def cert(subject_cn, key, issuer_cn, issuer_key, days, start=-1, ca=False, names
     return builder.sign(issuer_key, hashes.SHA256()).public_bytes(serialization.Encoding.PEM)
 
 
-def main(folder):
+def main(folder, site="alpha.test", stem="alpha"):
     out = pathlib.Path(folder)
     if (out / "ca.crt").exists():
         return
@@ -51,8 +52,8 @@ def main(folder):
     files = {
         "ca.crt": cert("djangodocker test CA", ca_key, "djangodocker test CA", ca_key, 30, ca=True),
         # 20 days: fewer than django_app_tls_expiry_warning_days, so the play shows the date.
-        "alpha.crt": cert("alpha.test", site_key, "djangodocker test CA", ca_key, 20, names=["alpha.test"]),
-        "alpha.key": key_pem(site_key),
+        stem + ".crt": cert(site, site_key, "djangodocker test CA", ca_key, 20, names=[site]),
+        stem + ".key": key_pem(site_key),
         "expired.crt": cert("alpha.test", old_key, "djangodocker test CA", ca_key, -1, start=-30, names=["alpha.test"]),
         "expired.key": key_pem(old_key),
         "stray.key": key_pem(stray_key),
@@ -62,4 +63,4 @@ def main(folder):
 
 
 if __name__ == "__main__":
-    main(sys.argv[1])
+    main(*sys.argv[1:4])

@@ -203,6 +203,10 @@ def test_swarm_mode_with_a_registry_and_a_database_server_is_good():
     assert problems(dict(GOOD, **dict(SWARM, registry="registry.cn-hangzhou.aliyuncs.com/team/"))) == []
     assert problems(dict(GOOD, **dict(SWARM, constraints=["node.role == worker", "node.labels.db!=true"]))) == []
     assert problems(dict(GOOD, **dict(SWARM, celery_app="mysite", redis=True))) == []
+    assert problems(dict(GOOD, **dict(SWARM, tls_certificate="site.crt", tls_key="site.key"))) == []
+    dns = {**ACME, "tls_acme_challenge": "dns", "tls_acme_dns_provider": "alidns",
+           "tls_acme_dns_credential_names": ["ALICLOUD_ACCESS_KEY", "ALICLOUD_SECRET_KEY"]}
+    assert problems(dict(GOOD, **dict(SWARM, **dns))) == []
 
 
 @pytest.mark.parametrize("changes, said", [
@@ -212,7 +216,7 @@ def test_swarm_mode_with_a_registry_and_a_database_server_is_good():
     ({"constraints": ["worker"]}, "django_app_constraints are Swarm placement constraints"),
     ({"constraints": ["node.role = worker"]}, "django_app_constraints are Swarm placement constraints"),
     ({"database": "sqlite"}, "an sqlite file lives on one node"),
-    ({"tls_certificate": "site.crt", "tls_key": "site.key"}, "HTTPS is not in swarm mode yet"),
+    (ACME, "use django_app_tls_acme_challenge: dns"),
 ])
 def test_swarm_mode_refuses_what_it_cannot_do(changes, said):
     assert any(said in problem for problem in problems(dict(GOOD, **dict(SWARM, **changes))))
