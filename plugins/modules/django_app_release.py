@@ -143,8 +143,9 @@ options:
         default: []
       mode:
         description:
-          - V(swarm) when the app is a Swarm service - the service's image is what O(retire.history) records, and the
-            images kept are those of O(retire.registry).
+          - V(swarm) when the app is a Swarm service - the service's image is what O(retire.history) records, the
+            images kept are those of O(retire.registry), and the app's secrets (labelled as its) that none of its
+            services uses are removed.
         type: str
         default: ""
       registry:
@@ -253,6 +254,18 @@ class DockerCli(Docker):
 
     def celery(self, app):
         return sorted(self.container_names("label=djangodocker.deploy.app=" + app, "label=djangodocker.deploy.celery"))
+
+    def secrets(self, app):
+        """The Swarm secrets labelled as APP's."""
+        return self.run("secret", "ls", "--filter", "label=djangodocker.deploy.app=" + app,
+                        "--format", "{{.Name}}").split()
+
+    def service_secrets(self, service):
+        """The names of the secrets SERVICE uses (none when there is no such service)."""
+        code, out, dummy = self.attempt("service", "inspect", "--format",
+                                        "{{range .Spec.TaskTemplate.ContainerSpec.Secrets}}{{.SecretName}} {{end}}",
+                                        service)
+        return set(out.split()) if code == 0 else set()
 
     def images(self, repository):
         """REPOSITORY's tags, newest first."""
@@ -414,6 +427,26 @@ def prune_images(docker, name, keep, protect, check_mode):
     return actions
 
 
+def prune_secrets(docker, name, check_mode):
+    """Swarm mode: the app's secrets no service of the app uses (each environment file's content is a secret of
+    its own, and a release that changed it leaves the old one); actions. The engine refuses to remove one a
+    service still uses: that one is kept, and said so."""
+    used = set()
+    for service in (name, name + "-worker", name + "-beat"):
+        used |= docker.service_secrets(service)
+    actions = []
+    for secret in docker.secrets(name):
+        if secret in used:
+            continue
+        if check_mode:
+            actions.append("removed secret %s, which no service of the app uses" % secret)
+            continue
+        code, dummy, err = docker.attempt("secret", "rm", secret)
+        actions.append("removed secret %s, which no service of the app uses" % secret if code == 0
+                       else "kept secret %s (%s)" % (secret, err.strip() or "the engine refused"))
+    return actions
+
+
 def serving_image(docker, name, mode):
     """The image that serves NAME: its container's, in swarm mode its service's (without a digest)."""
     if mode != "swarm":
@@ -435,6 +468,8 @@ def retire_all(docker, name, policy, check_mode):
             actions.append("recorded %s as a release that served" % result["history"][-1])
     actions += prune_images(docker, repository(name, mode, policy.get("registry") or ""), policy["keep_images"],
                             policy["protect_images"], check_mode)
+    if mode == "swarm":
+        actions += prune_secrets(docker, name, check_mode)
     return result, actions
 
 

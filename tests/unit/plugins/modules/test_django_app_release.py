@@ -25,13 +25,25 @@ class FakeDocker:
         return [tag for tag in getattr(self, "tags", []) if tag.startswith(repository + ":")]
 
     def attempt(self, *args):
-        """`docker service inspect`: the image of the service of that name (SERVICES), with its digest."""
+        """`docker service inspect`: the image of the service of that name (SERVICES), with its digest;
+        `docker secret rm`: refused for a secret in REFUSED."""
         self.calls.append(args)
+        if args[:2] == ("secret", "rm"):
+            if args[-1] in getattr(self, "refused", ()):
+                return 1, "", "secret is in use by the following service: mysite\n"
+            self.secret_names.remove(args[-1])
+            return 0, "", ""
         image = getattr(self, "services", {}).get(args[-1])
         return (0, image + "@sha256:abc\n", "") if image else (1, "", "no such service")
 
     def celery(self, app):
         return sorted(name for name, c in self.containers.items() if c.get("celery") == app)
+
+    def secrets(self, app):
+        return [name for name in getattr(self, "secret_names", []) if name.startswith(app + "-env-")]
+
+    def service_secrets(self, service):
+        return set(getattr(self, "used_secrets", {}).get(service, ()))
 
     def run(self, *args):
         self.calls.append(args)
@@ -399,3 +411,23 @@ def test_in_swarm_mode_retire_records_the_service_s_image_and_keeps_the_registry
     assert result["history"] == [REGISTRY + "/mysite:c"]
     assert docker.tags == [REGISTRY + "/mysite:c", REGISTRY + "/mysite:b"]
     assert "recorded %s/mysite:c as a release that served" % REGISTRY in actions
+
+
+def test_in_swarm_mode_retire_removes_the_app_s_secrets_no_service_uses(tmp_path):
+    docker = FakeDocker()
+    docker.services = {"mysite": REGISTRY + "/mysite:c"}
+    docker.secret_names = ["mysite-env-aaa", "mysite-env-bbb", "mysite-env-ccc", "mysite-env-ddd"]
+    docker.used_secrets = {"mysite": ["mysite-env-ccc"], "mysite-worker": ["mysite-env-ccc"], "mysite-beat": []}
+    # The engine still holds this one for a service (e.g. its previous spec): kept, and said so.
+    docker.refused = {"mysite-env-ddd"}
+    policy = dict(module.RETIRE_DEFAULTS, history="", keep_images=2, mode="swarm", registry=REGISTRY, protect_images=[])
+    dummy, actions = module.retire_all(docker, "mysite", policy, check_mode=False)
+    assert docker.secret_names == ["mysite-env-ccc", "mysite-env-ddd"]
+    assert "removed secret mysite-env-aaa, which no service of the app uses" in actions
+    assert "kept secret mysite-env-ddd (secret is in use by the following service: mysite)" in actions
+    # Check mode says so and removes nothing; a single-host retire never lists secrets.
+    docker.secret_names = ["mysite-env-aaa", "mysite-env-ccc"]
+    dummy, actions = module.retire_all(docker, "mysite", policy, check_mode=True)
+    assert docker.secret_names == ["mysite-env-aaa", "mysite-env-ccc"] and len(actions) == 1
+    dummy, actions = module.retire_all(docker, "mysite", dict(policy, mode=""), check_mode=False)
+    assert docker.secret_names == ["mysite-env-aaa", "mysite-env-ccc"]
