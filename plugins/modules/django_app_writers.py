@@ -15,6 +15,9 @@ description:
     returns their names and images, for a restore or a move of the database that no write may slip past.
   - O(state=started) starts the containers O(names) again (those a stop returned); with O(wait_healthy), then waits
     (bounded) until the app's web container answers its health check.
+  - With O(services) (swarm mode, on a manager), the app's Swarm services (the same label: the web service, Celery's)
+    too: scaled to no task, and waited for until none runs (bounded; when one still runs, every service is scaled back
+    and the module fails), then scaled back to the replicas they had (O(replicas), from RV(replicas)).
 author: djangodocker.deploy developers (!UNKNOWN)
 options:
   app:
@@ -43,6 +46,14 @@ options:
     description: Seconds each container gets to stop (a worker finishes its task) before it is killed.
     type: int
     default: 60
+  services:
+    description: Also the app's Swarm services (the node must be a manager).
+    type: bool
+    default: false
+  replicas:
+    description: With O(state=started) and O(services), the services to scale back, with their replicas.
+    type: dict
+    default: {}
 extends_documentation_fragment:
   - djangodocker.deploy.attributes
 attributes:
@@ -75,17 +86,30 @@ images:
   description: With O(state=stopped), the image of each container stopped, by its name.
   returned: success
   type: dict
+replicas:
+  description: With O(services), the services scaled to no task (or back), with the replicas they had.
+  returned: success
+  type: dict
 healthy:
-  description: With O(wait_healthy), whether the web container answered its health check in time (true when it has none).
+  description:
+    - With O(wait_healthy), whether the web container answered its health check in time (true when it has none).
+    - With O(services), whether the web service ran all its replicas (healthy, when its image has a health check) in
+      time.
   returned: success
   type: bool
 """
 
+import json
 import time
 
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.djangodocker.deploy.plugins.module_utils.docker_cli import Docker, DockerError
+from ansible_collections.djangodocker.deploy.plugins.module_utils import swarm_rollout
+
+APP_LABEL = "djangodocker.deploy.app"
+# A task in one of these states runs nothing any more.
+TASK_OVER = ("complete", "shutdown", "failed", "rejected", "orphaned", "remove")
 
 
 def stop(docker, app, timeout, check_mode):
@@ -140,6 +164,72 @@ def wait_healthy(docker, app, timeout, sleep=time.sleep, clock=time.monotonic):
         sleep(1)
 
 
+def services_of(docker, app):
+    """{name: replicas} of the app's services that have tasks to run, the web service (named APP) last."""
+    names = [line for line in docker.run("service", "ls", "--filter", "label=%s=%s" % (APP_LABEL, app),
+                                         "--format", "{{.Name}}").splitlines() if line]
+    found = {}
+    for name in sorted(names, key=lambda name: (name == app, name)):
+        wanted = swarm_rollout.replicas(json.loads(docker.run("service", "inspect", name))[0])
+        if wanted > 0:
+            found[name] = wanted
+    return found
+
+
+def scale(docker, replicas):
+    for name, wanted in replicas.items():
+        docker.run("service", "scale", "--detach", "%s=%d" % (name, wanted))
+
+
+def still_running(docker, names):
+    """The services of NAMES with a task that has not stopped yet."""
+    busy = []
+    for name in names:
+        dummy, tasks = swarm_rollout.read(docker, name)
+        if any((task.get("Status") or {}).get("State") not in TASK_OVER for task in tasks):
+            busy.append(name)
+    return busy
+
+
+def scale_down(docker, replicas, timeout, sleep=None, clock=None):
+    """The services of REPLICAS scaled to no task, waited for until none runs (TIMEOUT seconds); when one
+    still runs then, all are scaled back and DockerError says which."""
+    sleep, clock = sleep or time.sleep, clock or time.monotonic
+    scale(docker, dict.fromkeys(replicas, 0))
+    deadline = clock() + timeout
+    while True:
+        try:
+            busy = still_running(docker, replicas)
+        except DockerError:
+            # A task went between the listing and the reading.
+            busy = list(replicas)
+        if not busy:
+            return
+        if clock() >= deadline:
+            scale(docker, replicas)
+            raise DockerError("The tasks of %s did not stop within %d s; the services are scaled back to their "
+                              "replicas and nothing was restored" % (" and ".join(busy), timeout))
+        sleep(1)
+
+
+def web_service_ready(docker, app, timeout, sleep=None, clock=None):
+    """Whether the service APP runs all its replicas of its image (healthy, with a health check) within TIMEOUT."""
+    sleep, clock = sleep or time.sleep, clock or time.monotonic
+    deadline = clock() + timeout
+    while True:
+        try:
+            service, tasks = swarm_rollout.read(docker, app)
+            image = swarm_rollout.image_name(
+                ((service.get("Spec") or {}).get("TaskTemplate") or {}).get("ContainerSpec", {}).get("Image"))
+            if len(swarm_rollout.running(tasks, image)) >= swarm_rollout.replicas(service):
+                return True
+        except DockerError:
+            pass
+        if clock() >= deadline:
+            return False
+        sleep(1)
+
+
 def main():
     module = AnsibleModule(
         argument_spec=dict(
@@ -148,6 +238,8 @@ def main():
             names=dict(type="list", elements="str", default=[]),
             wait_healthy=dict(type="int", default=0),
             stop_timeout=dict(type="int", default=60),
+            services=dict(type="bool", default=False),
+            replicas=dict(type="dict", default={}),
         ),
         supports_check_mode=True,
     )
@@ -155,6 +247,12 @@ def main():
     result = {}
     try:
         if p["state"] == "stopped":
+            # The services first: their tasks' containers carry the app's label too, and one stopped by hand
+            # would be replaced by Swarm.
+            if p["services"]:
+                result["replicas"] = services_of(docker, p["app"])
+                if result["replicas"] and not module.check_mode:
+                    scale_down(docker, result["replicas"], p["stop_timeout"] + 30)
             images = images_of(docker, docker.container_names(
                 "label=djangodocker.deploy.app=%s" % p["app"], "status=running"))
             names = stop(docker, p["app"], p["stop_timeout"], module.check_mode)
@@ -163,9 +261,15 @@ def main():
             names = start(docker, p["names"], module.check_mode)
             if p["wait_healthy"] > 0 and p["app"] in names and not module.check_mode:
                 result["healthy"] = wait_healthy(docker, p["app"], p["wait_healthy"])
+            if p["services"]:
+                result["replicas"] = {name: int(wanted) for name, wanted in p["replicas"].items()}
+                if result["replicas"] and not module.check_mode:
+                    scale(docker, result["replicas"])
+                    if p["wait_healthy"] > 0 and p["app"] in result["replicas"]:
+                        result["healthy"] = web_service_ready(docker, p["app"], p["wait_healthy"])
     except DockerError as error:
         module.fail_json(msg=str(error))
-    module.exit_json(changed=bool(names), names=names, **result)
+    module.exit_json(changed=bool(names or result.get("replicas")), names=names, **result)
 
 
 if __name__ == "__main__":

@@ -1,5 +1,8 @@
 """django_app_writers: every running container of the app stopped (web last), the same ones started again."""
 
+import itertools
+import json
+
 from ansible_collections.djangodocker.deploy.plugins.modules import django_app_writers as module
 
 
@@ -73,3 +76,81 @@ def test_the_health_check_command_answers_before_the_engine_runs_it():
     assert module.health_command({"Config": {"Healthcheck": {"Test": ["CMD-SHELL", "curl -f localhost"]}}}) == [
         "/bin/sh", "-c", "curl -f localhost"]
     assert module.health_command({"Config": {"Healthcheck": {"Test": ["NONE"]}}}) == []
+
+
+class Swarm:
+    """The app's services on a manager: `service ls/inspect/ps/scale` and `inspect --type task` answered from a
+    table of services whose tasks stop after STOP_AFTER looks (never: None)."""
+
+    def __init__(self, replicas, stop_after=1):
+        self.replicas, self.stop_after, self.looks, self.calls = dict(replicas), stop_after, 0, []
+
+    def run(self, *args, **kwargs):
+        self.calls.append(args)
+        if args[:2] == ("service", "ls"):
+            assert args[2:5] == ("--filter", "label=djangodocker.deploy.app=mysite", "--format")
+            return "\n".join(self.replicas) + "\n"
+        if args[:2] == ("service", "inspect"):
+            name = args[2]
+            return json.dumps([{"Spec": {"Mode": {"Replicated": {"Replicas": self.replicas[name]}},
+                                         "TaskTemplate": {"ContainerSpec": {"Image": "reg/mysite:r1@sha256:x"}}}}])
+        if args[:2] == ("service", "ps"):
+            return "%s.1\n" % args[-1]
+        if args[:3] == ("inspect", "--type", "task"):
+            self.looks += 1
+            over = self.stop_after is not None and self.looks > self.stop_after
+            state = "shutdown" if over else "running"
+            return json.dumps([{"DesiredState": "shutdown" if over else "running", "Status": {"State": state},
+                                "Spec": {"ContainerSpec": {"Image": "reg/mysite:r1@sha256:x"}}}])
+        if args[:2] == ("service", "scale"):
+            name, wanted = args[-1].split("=")
+            self.replicas[name] = int(wanted)
+            return ""
+        raise AssertionError(args)
+
+
+def swarm_engine(monkeypatch, swarm):
+    monkeypatch.setattr(module.Docker, "container_names", lambda self, *filters: [])
+    monkeypatch.setattr(module.Docker, "run", lambda self, *args, **kwargs: swarm.run(*args))
+    monkeypatch.setattr(module.time, "sleep", lambda seconds: None)
+    clock = itertools.count()
+    monkeypatch.setattr(module.time, "monotonic", lambda: next(clock))
+
+
+def scales(swarm):
+    return [args[-1] for args in swarm.calls if args[:2] == ("service", "scale")]
+
+
+def test_swarm_services_scale_to_nothing_web_last_and_back_to_their_replicas(monkeypatch, run_module, capsys):
+    swarm = Swarm({"mysite": 2, "mysite-worker": 1, "mysite-beat": 1, "mysite-old": 0})
+    swarm_engine(monkeypatch, swarm)
+    stopped = run_module(module.main, {"app": "mysite", "services": True}, capsys)
+    # A service with no task wanted (scaled to nothing before) is left as it is.
+    assert stopped["changed"] and stopped["replicas"] == {"mysite-beat": 1, "mysite-worker": 1, "mysite": 2}
+    assert list(stopped["replicas"]) == ["mysite-beat", "mysite-worker", "mysite"]
+    assert scales(swarm) == ["mysite-beat=0", "mysite-worker=0", "mysite=0"]
+    # It returned only once no task ran any more.
+    assert swarm.looks > 3
+    del swarm.calls[:]
+    swarm.stop_after = None
+    started = run_module(module.main, {"app": "mysite", "state": "started", "services": True, "wait_healthy": 30,
+                                       "replicas": stopped["replicas"]}, capsys)
+    assert scales(swarm) == ["mysite-beat=1", "mysite-worker=1", "mysite=2"]
+    assert started["healthy"] is False  # one running task of two replicas, however long it waits
+
+
+def test_swarm_tasks_that_do_not_stop_scale_everything_back_and_fail(monkeypatch, run_module, capsys):
+    swarm = Swarm({"mysite": 2, "mysite-worker": 1}, stop_after=None)
+    swarm_engine(monkeypatch, swarm)
+    clock = iter(range(0, 1000, 10))
+    monkeypatch.setattr(module.time, "monotonic", lambda: next(clock))
+    failed = run_module(module.main, {"app": "mysite", "services": True, "stop_timeout": 10}, capsys)
+    assert failed["failed"] and "did not stop within 40 s" in failed["msg"] and "nothing was restored" in failed["msg"]
+    assert scales(swarm) == ["mysite-worker=0", "mysite=0", "mysite-worker=1", "mysite=2"]
+
+
+def test_a_service_running_all_its_replicas_is_ready():
+    swarm = Swarm({"mysite": 1}, stop_after=None)
+    assert module.web_service_ready(swarm, "mysite", 5, sleep=lambda s: None, clock=itertools.count().__next__)
+    # Without services (single-host mode) no service is asked about.
+    assert module.services_of(Swarm({}), "mysite") == {}
