@@ -113,21 +113,21 @@ def service_options(app, args):
     return options
 
 
-def celery_services(app, args):
+def celery_services(app, web):
     """Swarm mode with Celery: the worker service (celery.replicas tasks, healthy once it answers a ping; a new
     one starts beside an old one, which then gets its warm shutdown within the stop timeout) and beat (one
-    task, stopped before the next starts: never two). Their tasks share the web service's image, secret,
-    networks, placement and hardening; beat keeps its schedule in /tmp (the tasks have no volume)."""
-    celery, web = app["celery"], service_options(app, args)
+    task, stopped before the next starts: never two). Their tasks share the web service's (WEB's options)
+    image, secret, networks, placement and hardening; beat keeps its schedule in /tmp (the tasks have no
+    volume)."""
+    celery = app["celery"]
 
     def variant(role, command, replicas, order, healthcheck):
-        options = dict(web, name="%s-%s" % (app["name"], role), replicas=replicas, args=command,
-                       stop_grace_period="%ds" % celery["stop_timeout"], healthcheck=healthcheck,
-                       labels=dict(web["labels"], **{CELERY_LABEL: role}),
-                       container_labels=dict(web["container_labels"], **{CELERY_LABEL: role}),
-                       update_config=dict(web["update_config"], order=order),
-                       rollback_config=dict(web["rollback_config"], order=order))
-        return options
+        return dict(web, name="%s-%s" % (app["name"], role), replicas=replicas, args=command,
+                    stop_grace_period="%ds" % celery["stop_timeout"], healthcheck=healthcheck,
+                    labels=dict(web["labels"], **{CELERY_LABEL: role}),
+                    container_labels=dict(web["container_labels"], **{CELERY_LABEL: role}),
+                    update_config=dict(web["update_config"], order=order),
+                    rollback_config=dict(web["rollback_config"], order=order))
 
     worker = variant(
         "worker", ["celery", "-A", celery["app"], "worker", "--loglevel=INFO", "--hostname=worker@%h"]
@@ -146,7 +146,7 @@ def swarm_spec(app, args):
     task in turn may take its health timeout to answer, and as long again to be monitored); the Celery services
     the app no longer has go."""
     web = service_options(app, args)
-    worker, beat = celery_services(app, args) if app["celery"]["app"] else (None, None)
+    worker, beat = celery_services(app, web) if app["celery"]["app"] else (None, None)
     timeout = 2 * app["health"]["timeout"] * max(1, app["replicas"]) + 60
     services = [dict(role="web", service=web, timeout=timeout)]
     if worker:
