@@ -231,7 +231,7 @@ def test_swarm_mode_service_updates_start_first_gated_by_health_and_rolls_back_i
     assert service["replicas"] == 3 and service["endpoint_mode"] == "dnsrr"
     assert service["update_config"]["order"] == "start-first"
     assert service["update_config"]["failure_action"] == "rollback"
-    assert service["update_config"]["monitor"] == "15s"
+    assert service["update_config"]["monitor"] == "5s"
     assert service["stop_grace_period"] == "20s"
     assert service["read_only"] is False and service["cap_drop"] == ["ALL"]
     # Any node unless constrained.
