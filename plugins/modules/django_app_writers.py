@@ -15,9 +15,9 @@ description:
     returns their names and images, for a restore or a move of the database that no write may slip past.
   - O(state=started) starts the containers O(names) again (those a stop returned); with O(wait_healthy), then waits
     (bounded) until the app's web container answers its health check.
-  - With O(services) (swarm mode, on a manager), the app's Swarm services (the same label: the web service, Celery's)
-    too: scaled to no task, and waited for until none runs (bounded; when one still runs, every service is scaled back
-    and the module fails), then scaled back to the replicas they had (O(replicas), from RV(replicas)).
+  - With O(services) (swarm mode, on a manager), the app's Swarm services too (the same label; the web service and
+    Celery's). They are scaled to no task and waited for until none runs (bounded; when one still runs, every service
+    is scaled back and the module fails), then scaled back to the replicas they had (O(replicas), from RV(replicas)).
 author: djangodocker.deploy developers (!UNKNOWN)
 options:
   app:
