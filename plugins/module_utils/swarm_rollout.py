@@ -32,6 +32,11 @@ def replicas(service):
     return int((mode.get("Replicated") or {}).get("Replicas", 1))
 
 
+def spec_image(service):
+    """The image the service's spec names (its tasks are meant to run it)."""
+    return image_name(((service.get("Spec") or {}).get("TaskTemplate") or {}).get("ContainerSpec", {}).get("Image"))
+
+
 def task_image(task):
     return image_name((((task.get("Spec") or {}).get("ContainerSpec") or {}).get("Image")))
 
@@ -52,7 +57,7 @@ def state(service, tasks, image):
         return FAILED, message
     if status in ("updating", "rollback_started"):
         return WAITING, message
-    if image_name(((service.get("Spec") or {}).get("TaskTemplate") or {}).get("ContainerSpec", {}).get("Image")) != image:
+    if spec_image(service) != image:
         # Another run changed the service meanwhile, or Swarm rolled back before this read.
         return FAILED, "the service runs another image"
     if len(running(tasks, image)) >= replicas(service):

@@ -219,8 +219,7 @@ def web_service_ready(docker, app, timeout, sleep=None, clock=None):
     while True:
         try:
             service, tasks = swarm_rollout.read(docker, app)
-            image = swarm_rollout.image_name(
-                ((service.get("Spec") or {}).get("TaskTemplate") or {}).get("ContainerSpec", {}).get("Image"))
+            image = swarm_rollout.spec_image(service)
             if len(swarm_rollout.running(tasks, image)) >= swarm_rollout.replicas(service):
                 return True
         except DockerError:

@@ -25,6 +25,11 @@ def task(image=NEW, state="running", desired="running", err="", stamp="2026-12-0
             "Status": {"State": state, "Err": err, "Timestamp": stamp}}
 
 
+def test_the_spec_image_without_its_digest():
+    assert rollout.spec_image(service()) == NEW
+    assert rollout.spec_image({}) == ""
+
+
 def test_done_when_every_replica_runs_the_image():
     assert rollout.state(service(update={"State": "completed"}), [task(), task()], NEW)[0] == rollout.DONE
 
