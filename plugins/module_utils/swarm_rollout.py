@@ -20,6 +20,10 @@ DONE = "done"
 ROLLED_BACK = "rolled_back"
 FAILED = "failed"
 WAITING = "waiting"
+# A service the rollout creates has nothing Swarm could roll back to: once its
+# tasks failed this many times per replica, waiting longer is only waiting.
+# (Swarm keeps 5 tasks per slot by default, so the count can reach it.)
+GIVE_UP_AFTER = 3
 
 
 def image_name(reference):
@@ -62,7 +66,16 @@ def state(service, tasks, image):
         return FAILED, "the service runs another image"
     if len(running(tasks, image)) >= replicas(service):
         return DONE, message
+    if not update and len(failed(tasks, image)) >= GIVE_UP_AFTER * replicas(service):
+        # A new service: Swarm has nothing to roll back to and restarts its tasks for ever.
+        return FAILED, "the new service's tasks failed %d times" % len(failed(tasks, image))
     return WAITING, message
+
+
+def failed(tasks, image):
+    """The tasks of IMAGE that failed or were rejected (Swarm keeps a few per slot)."""
+    return [task for task in tasks if task_image(task) == image
+            and (task.get("Status") or {}).get("State") in ("failed", "rejected")]
 
 
 def task_errors(tasks, image, count=5):

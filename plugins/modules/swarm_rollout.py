@@ -13,7 +13,8 @@ description:
   - Run on a manager after C(community.docker.docker_swarm_service) changed a service, which returns
     at once while Swarm replaces the tasks. Reads the service and its tasks until every replica of
     O(image) runs (healthy, when the image has a health check), or Swarm rolled the update back or
-    paused it, or O(timeout) seconds went by.
+    paused it, or the tasks of a new service (nothing to roll back to) failed three times per replica,
+    or O(timeout) seconds went by.
   - Never changes anything.
 author: djangodocker.deploy developers (!UNKNOWN)
 options:
@@ -50,7 +51,8 @@ RETURN = r"""
 state:
   description: >-
     done (every replica runs the image), rolled_back (Swarm went back to the previous spec), failed
-    (the update paused, or the service runs another image), or waiting (the timeout came first).
+    (the update paused, the service runs another image, or a new service's tasks keep failing), or
+    waiting (the timeout came first).
   returned: success
   type: str
 message:

@@ -58,6 +58,15 @@ def test_updating_and_paused():
         rollout.FAILED, "update paused")
 
 
+def test_a_new_service_whose_tasks_keep_failing_is_a_failure():
+    broken = [task(state="failed", desired="shutdown", err="unhealthy container")] * 5
+    assert rollout.state(service(), broken, NEW)[0] == rollout.WAITING
+    found = rollout.state(service(), broken + [task(state="rejected", desired="shutdown")], NEW)
+    assert found == (rollout.FAILED, "the new service's tasks failed 6 times")
+    # An update: Swarm's own failure action (rollback) decides, however many tasks failed.
+    assert rollout.state(service(update={"State": "completed"}), broken * 2, NEW)[0] == rollout.WAITING
+
+
 def test_another_image_is_a_failure():
     assert rollout.state(service(image=OLD), [task(image=OLD)] * 2, NEW)[0] == rollout.FAILED
 
