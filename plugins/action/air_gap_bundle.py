@@ -25,6 +25,7 @@ from ansible_collections.djangodocker.deploy.plugins.module_utils.openpgp import
 from ansible_collections.djangodocker.deploy.plugins.plugin_utils import air_gap
 from ansible_collections.djangodocker.deploy.plugins.plugin_utils.image_shipping import (
     controller_ids, saved_archive)
+from ansible_collections.djangodocker.deploy.plugins.module_utils.url_logins import masked
 
 COLLECTION_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 TOOLS_DIR = os.path.join(COLLECTION_ROOT, "roles", "django_app", "files")
@@ -103,6 +104,10 @@ class ActionModule(ActionBase):
     _VALID_ARGS = frozenset(ARGUMENT_SPEC)
 
     def run(self, tmp=None, task_vars=None):
+        # A login in a URL of the arguments (a private PyPI index's) is in no result.
+        return masked(self._run(tmp, task_vars), self._task.args)
+
+    def _run(self, tmp, task_vars):
         result = super().run(tmp, task_vars)
         del tmp
         args = self.validate_argument_spec(ARGUMENT_SPEC)[1]

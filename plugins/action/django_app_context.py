@@ -8,6 +8,7 @@ from __future__ import annotations
 from ansible.plugins.action import ActionBase
 
 from ansible_collections.djangodocker.deploy.plugins.plugin_utils.context_upload import ContextSender
+from ansible_collections.djangodocker.deploy.plugins.module_utils.url_logins import masked
 
 
 class ActionModule(ContextSender, ActionBase):
@@ -17,6 +18,10 @@ class ActionModule(ContextSender, ActionBase):
                              "mirrors", "engine_registry_mirrors", "mirror_check", "mirror_timeout", "lock"))
 
     def run(self, tmp=None, task_vars=None):
+        # A login in a URL of the arguments (a private PyPI index's) is in no result.
+        return masked(self._run(tmp, task_vars), self._task.args)
+
+    def _run(self, tmp, task_vars):
         result = super().run(tmp, task_vars)
         del tmp
         result.update(self.send_context(self._task.args, task_vars))

@@ -25,6 +25,7 @@ from ansible_collections.djangodocker.deploy.plugins.module_utils.release_spec i
 from ansible_collections.djangodocker.deploy.plugins.plugin_utils.release_plan import compose, site_view
 from ansible_collections.djangodocker.deploy.plugins.plugin_utils.release_pipeline import (
     ReleaseFailed, check, keep_serving, release)
+from ansible_collections.djangodocker.deploy.plugins.module_utils.url_logins import masked
 
 
 def run_holder():
@@ -74,6 +75,10 @@ class ActionModule(ContextSender, ActionBase):
     _VALID_ARGS = frozenset(ARGUMENT_SPEC)
 
     def run(self, tmp=None, task_vars=None):
+        # A login in a URL of the arguments (a private PyPI index's) is in no result.
+        return masked(self._run(tmp, task_vars), self._task.args)
+
+    def _run(self, tmp, task_vars):
         result = super().run(tmp, task_vars)
         del tmp
         checked = ArgumentSpecValidator(ARGUMENT_SPEC).validate(self._task.args)

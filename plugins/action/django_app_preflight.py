@@ -22,6 +22,7 @@ from ansible_collections.djangodocker.deploy.plugins.module_utils.preflight_spec
 from ansible_collections.djangodocker.deploy.plugins.module_utils.tls_pair import TlsPairError, inspect, uncovered
 from ansible_collections.djangodocker.deploy.plugins.plugin_utils.acme_names import http01_warnings
 from ansible_collections.djangodocker.deploy.plugins.plugin_utils.app_checks import channel_layer_warnings, problems
+from ansible_collections.djangodocker.deploy.plugins.module_utils.url_logins import masked
 
 
 class ActionModule(ActionBase):
@@ -41,6 +42,10 @@ class ActionModule(ActionBase):
         return to_bytes(content)
 
     def run(self, tmp=None, task_vars=None):
+        # A login in a URL of the arguments (a private PyPI index's) is in no result.
+        return masked(self._run(tmp, task_vars), self._task.args)
+
+    def _run(self, tmp, task_vars):
         result = super().run(tmp, task_vars)
         del tmp
         checked = ArgumentSpecValidator(ARGUMENT_SPEC).validate(self._task.args)

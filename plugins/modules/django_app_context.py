@@ -140,6 +140,7 @@ from ansible_collections.djangodocker.deploy.plugins.module_utils.project_pack i
     CONTEXT_ASSETS,
     CONTEXT_ASSETS_SHA256,
 )
+from ansible_collections.djangodocker.deploy.plugins.module_utils.url_logins import hide_url_passwords
 
 
 # Where the Dockerfile finds the air-gap bundle's files (COPY offline/...).
@@ -238,6 +239,8 @@ def main():
         ),
         supports_check_mode=True,
     )
+    # A private index's login in its URL (the mirrors, pip.conf) is in no output.
+    hide_url_passwords(module)
     params = module.params
     if not params["_archive"] and not module.check_mode:
         module.fail_json(msg="django_app_context runs through its action plugin (the tar is packed on the controller)")

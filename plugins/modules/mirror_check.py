@@ -57,10 +57,13 @@ from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.djangodocker.deploy.plugins.module_utils.mirror_probe import (
     MIRROR_CHECK_OPTIONS, MIRRORS_OPTIONS, asks_mirrors, check_mirrors)
+from ansible_collections.djangodocker.deploy.plugins.module_utils.url_logins import hide_url_passwords
 
 
 def main():
     module = AnsibleModule(argument_spec=dict(MIRRORS_OPTIONS, **MIRROR_CHECK_OPTIONS), supports_check_mode=True)
+    # A mirror's login in its URL is in no output.
+    hide_url_passwords(module)
     params = module.params
     if not asks_mirrors(params):
         module.exit_json(changed=False, checked=[], failures=[])
