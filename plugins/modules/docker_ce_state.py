@@ -196,6 +196,7 @@ from ansible_collections.djangodocker.deploy.plugins.module_utils.openpgp import
     keyring_fingerprints,
     normalise_fingerprint,
 )
+from ansible_collections.djangodocker.deploy.plugins.module_utils.url_logins import hide_url_passwords
 
 ROOT_FILE = {"dir": False, "mode": "0644", "uid": 0, "gid": 0}
 LEGACY_LISTS = ["/etc/apt/sources.list"] + ["/etc/apt/sources.list.d/*.list"]
@@ -412,6 +413,8 @@ def main():
         ),
         supports_check_mode=True,
     )
+    # A login in the mirror's URL is in no output.
+    hide_url_passwords(module)
     params = module.params
     os_info, architecture, repo_url, host = read_host(params)
     source_fields = wanted_source(repo_url, os_info["codename"], params["channel"], architecture, params["keyring"])
