@@ -663,11 +663,15 @@ def test_swarm_worker_that_fails_leaves_the_web_service_untouched():
     assert lock_given_back(host)
 
 
-def test_swarm_web_service_rolled_back_puts_the_updated_worker_back():
-    host = FakeHost(answers={
-        ("docker_swarm_service_info", ""): by_name({"mysite": RUNNING,
-                                                    "mysite-worker": worker_running("10.0.0.2:5000/mysite:old@sha256:1")}),
+def web_rolled_back(services):
+    """A host whose SERVICES run, where Swarm rolls the web service's update back."""
+    return FakeHost(answers={
+        ("docker_swarm_service_info", ""): by_name(services),
         ("swarm_rollout", ""): lambda args: {"state": "rolled_back" if args["name"] == "mysite" else "done"}})
+
+
+def test_swarm_web_service_rolled_back_puts_the_updated_worker_back():
+    host = web_rolled_back({"mysite": RUNNING, "mysite-worker": worker_running("10.0.0.2:5000/mysite:old@sha256:1")})
     with pytest.raises(pipeline.ReleaseFailed) as failed:
         pipeline.release(host, swarm_spec(swarm=CELERY_SWARM))
     assert "Swarm rolled the service back to 10.0.0.2:5000/mysite:old" in str(failed.value)
@@ -679,9 +683,7 @@ def test_swarm_web_service_rolled_back_puts_the_updated_worker_back():
 
 
 def test_swarm_web_service_rolled_back_removes_a_worker_that_was_new():
-    host = FakeHost(answers={
-        ("docker_swarm_service_info", ""): by_name({"mysite": RUNNING}),
-        ("swarm_rollout", ""): lambda args: {"state": "rolled_back" if args["name"] == "mysite" else "done"}})
+    host = web_rolled_back({"mysite": RUNNING})
     with pytest.raises(pipeline.ReleaseFailed):
         pipeline.release(host, swarm_spec(swarm=CELERY_SWARM))
     assert host.called("docker_swarm_service", "absent") == [dict(name="mysite-worker", state="absent")]
