@@ -16,6 +16,7 @@ import difflib
 import re
 
 from ansible_collections.djangodocker.deploy.plugins.module_utils.app_image import SERVERS
+from ansible_collections.djangodocker.deploy.plugins.module_utils.url_logins import url_passwords
 from ansible_collections.djangodocker.deploy.plugins.plugin_utils.lego_dns_providers import LEGO_VERSION, PROVIDERS
 
 # Set by the deployment, not by django_app_env.
@@ -228,6 +229,10 @@ def problems(s):
     for var in ("apt_mirror_url", "apt_security_mirror_url"):
         rule(s[var] == "" or plain(r"https?://[^\s#'\"\\$`]+", s[var]),
              "django_app_%s must be an http(s) URL (%s)." % (var, s[var]))
+        # pip.conf stays in a build stage the image does not keep; apt's sources are the image's.
+        rule(not url_passwords(s[var]),
+             "django_app_%s must not carry a login (user:password@): the Debian mirror's URL is written into the "
+             "image's apt sources, a layer anyone with the image can read. Use a mirror reached without one." % var)
 
     server, interface = s.get("server", "uwsgi"), s.get("interface", "wsgi")
     rule(server in SERVERS, "django_app_server must be one of %s (%s)." % (", ".join(SERVERS), server))

@@ -58,6 +58,7 @@ def test_good_settings_have_no_problem():
     ({"asgi_module": "my app:application"}, "django_app_asgi_module"),
     ({"build_commands": ["python manage.py compress"]}, "django_app_build_commands"),
     ({"apt_mirror_url": "ftp://x"}, "django_app_apt_mirror_url"),
+    ({"apt_security_mirror_url": "https://me:pw@mirror.example.com/debian-security"}, "must not carry a login"),
     ({"mode": "cluster"}, "django_app_mode"),
     ({"allowed_hosts": []}, "django_app_allowed_hosts"),
     ({"allowed_hosts": ["*"]}, "django_app_allowed_hosts"),
